@@ -1,0 +1,12 @@
+// Command majordome runs the Majordome back office: the web app, its API and its command-line tools.
+package main
+
+import (
+	"os"
+
+	"majordome/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

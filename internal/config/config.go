@@ -1,0 +1,116 @@
+// Package config owns Majordome's start-up settings: their defaults, how they are read from the
+// environment and flags, and their validation. Settings that admins change at run time live in the
+// database instead (package settings).
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+)
+
+// Config holds every start-up setting. It is loaded once and passed explicitly.
+type Config struct {
+	Addr    string // MAJORDOME_ADDR: where the HTTP server listens
+	DataDir string // MAJORDOME_DATA: folder for the SQLite database and uploaded files
+	DB      string // MAJORDOME_DB: a SQLite file path, or a postgres:// URL
+	BaseURL string // MAJORDOME_BASE_URL: the public URL, used in links sent to people
+	LogJSON bool   // MAJORDOME_LOG_JSON: JSON logs instead of text
+}
+
+// Error is a bad setting: it names the setting so the person running Majordome knows what to fix.
+type Error struct {
+	Setting string
+	Value   string
+	Reason  string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s=%q: %s", e.Setting, e.Value, e.Reason)
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./majordome-data"}
+}
+
+// RegisterFlags binds the settings to flags of fs, with defaults taken from env (MAJORDOME_*)
+// over the built-in defaults, so that a flag beats the environment which beats the default.
+func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
+	def := Defaults()
+	str := func(name, fallback string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return fallback
+	}
+	fs.StringVar(&c.Addr, "addr", str("MAJORDOME_ADDR", def.Addr), "listen address (MAJORDOME_ADDR)")
+	fs.StringVar(&c.DataDir, "data", str("MAJORDOME_DATA", def.DataDir), "data folder (MAJORDOME_DATA)")
+	fs.StringVar(&c.DB, "db", str("MAJORDOME_DB", ""), "database: SQLite file or postgres:// URL (MAJORDOME_DB; default: majordome.db in the data folder)")
+	fs.StringVar(&c.BaseURL, "base-url", str("MAJORDOME_BASE_URL", ""), "public URL used in links (MAJORDOME_BASE_URL; default: http://ADDR)")
+	c.LogJSON = str("MAJORDOME_LOG_JSON", "") == "1" || str("MAJORDOME_LOG_JSON", "") == "true"
+}
+
+// Validate checks every setting and fills the derived defaults. It returns an *Error for the
+// first bad setting.
+func (c *Config) Validate() error {
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		return &Error{"MAJORDOME_ADDR", c.Addr, "expected host:port, e.g. 127.0.0.1:8080"}
+	}
+	if c.DataDir == "" {
+		return &Error{"MAJORDOME_DATA", c.DataDir, "must not be empty"}
+	}
+	if c.DB == "" {
+		c.DB = filepath.Join(c.DataDir, "majordome.db")
+	}
+	if strings.Contains(c.DB, "://") {
+		u, err := url.Parse(c.DB)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			return &Error{"MAJORDOME_DB", redact(c.DB), "expected a SQLite file path or a postgres://user:pass@host/db URL"}
+		}
+	}
+	if c.BaseURL == "" {
+		h := host
+		if h == "" || h == "0.0.0.0" || h == "::" {
+			h = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(h, port)
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{"MAJORDOME_BASE_URL", c.BaseURL, "expected an absolute http(s) URL, e.g. https://majordome.exemple.fr"}
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return nil
+}
+
+// IsPostgres reports whether the database is PostgreSQL.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag (the public URL is https).
+func (c *Config) SecureCookies() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// redact hides a password in a database URL before it is printed.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Redacted returns the database setting with any password hidden, for logs.
+func (c *Config) Redacted() string { return redact(c.DB) }
+
+// ErrUsage marks a command-line usage error (exit status 2).
+var ErrUsage = errors.New("usage")

@@ -1,0 +1,4 @@
+package db
+
+// ToSQLiteParamsForTest exposes toSQLiteParams to the external test package.
+var ToSQLiteParamsForTest = toSQLiteParams
