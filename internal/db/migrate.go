@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"log/slog"
 
@@ -18,7 +19,7 @@ var migrationsFS embed.FS
 // transaction. On PostgreSQL a session advisory lock makes instances that start together take
 // turns, so only one of them migrates.
 func (d *DB) Migrate(ctx context.Context, log *slog.Logger) (applied int, err error) {
-	p, err := d.migrator()
+	p, err := d.migrator(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -34,7 +35,7 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) (applied int, err er
 
 // SchemaVersion returns the current schema version and the newest one this binary knows.
 func (d *DB) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
-	p, err := d.migrator()
+	p, err := d.migrator(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -49,7 +50,7 @@ func (d *DB) SchemaVersion(ctx context.Context) (current, latest int64, err erro
 	return current, latest, nil
 }
 
-func (d *DB) migrator() (*goose.Provider, error) {
+func (d *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationsFS, "migrations/"+string(d.Dialect))
 	if err != nil {
 		return nil, err
@@ -58,7 +59,15 @@ func (d *DB) migrator() (*goose.Provider, error) {
 	dialect := goose.DialectSQLite3
 	if d.Dialect == Postgres {
 		dialect = goose.DialectPostgres
-		locker, err := lock.NewPostgresSessionLocker()
+		// The lock is per schema: instances sharing a schema take turns, while databases in other
+		// schemas of the same server (the tests') do not wait for each other.
+		var schema string
+		if err := d.W.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+			return nil, fmt.Errorf("db: migrations: %w", err)
+		}
+		h := fnv.New64a()
+		h.Write([]byte("majordome-migrate:" + schema))
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64()>>1)), lock.WithLockTimeout(1, 600))
 		if err != nil {
 			return nil, err
 		}
