@@ -136,7 +136,6 @@ type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-
 func scanPerson(sc interface{ Scan(...any) error }) (Person, error) {
 	var p Person
 	var team, site, mEmail, mFirst, mLast, start, end sql.NullString
