@@ -64,14 +64,28 @@ type importRow struct {
 // transaction: every person is created or updated by email, managers may be anywhere in the file,
 // and a single bad line means nothing at all is written. With apply false it only previews. A
 // blank optional cell keeps the person's current value, so a partial export never erases data.
-func (d *Directory) Import(ctx context.Context, file []importfile.PersonRow, apply bool) (ImportResult, error) {
+//
+// progress, when not nil, is told how many of total steps are done (checking each line, then
+// writing each line), for a progress bar.
+func (d *Directory) Import(ctx context.Context, file []importfile.PersonRow, apply bool, progress func(done, total int)) (ImportResult, error) {
+	total := len(file)
+	if apply {
+		total *= 2
+	}
+	step := 0
+	tick := func() {
+		step++
+		if progress != nil {
+			progress(step, total)
+		}
+	}
 	var res ImportResult
 	if len(file) == 0 {
 		return res, ErrEmptyImport
 	}
 	errRollback := errors.New("rollback")
 	err := d.db.Tx(ctx, func(tx *sql.Tx) error {
-		rows, err := d.planImport(ctx, tx, file, &res)
+		rows, err := d.planImport(ctx, tx, file, &res, tick)
 		if err != nil {
 			return err
 		}
@@ -82,6 +96,7 @@ func (d *Directory) Import(ctx context.Context, file []importfile.PersonRow, app
 			if err := d.applyRow(ctx, tx, r); err != nil {
 				return fmt.Errorf("people: import line %d: %w", r.line, err)
 			}
+			tick()
 		}
 		res.Applied = true
 		return nil
@@ -94,7 +109,7 @@ func (d *Directory) Import(ctx context.Context, file []importfile.PersonRow, app
 
 // planImport validates every line against the database and the rest of the file, and fills res
 // with what would change, in an order where managers come before the people they manage.
-func (d *Directory) planImport(ctx context.Context, tx *sql.Tx, file []importfile.PersonRow, res *ImportResult) ([]*importRow, error) {
+func (d *Directory) planImport(ctx context.Context, tx *sql.Tx, file []importfile.PersonRow, res *ImportResult, tick func()) ([]*importRow, error) {
 	// Know every email of the file first, so a manager may be listed after the people they manage.
 	byEmail := map[string]*importRow{}
 	rows := make([]*importRow, len(file))
@@ -136,6 +151,7 @@ func (d *Directory) planImport(ctx context.Context, tx *sql.Tx, file []importfil
 		for _, fe := range errs {
 			res.Errors = append(res.Errors, RowError{Line: r.line, Field: fe.Field, Code: fe.Code, Params: fe.Params})
 		}
+		tick()
 	}
 	ordered, cycleAt := managersFirst(rows, byEmail)
 	if cycleAt != nil {

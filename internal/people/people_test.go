@@ -134,7 +134,7 @@ func TestListSearchAndCursor(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		dir, _ := newDir(t, d)
 		ctx := context.Background()
-		res, err := dir.Import(ctx, readFixture(t, "salaries-excel-fr.csv"), true)
+		res, err := dir.Import(ctx, readFixture(t, "salaries-excel-fr.csv"), true, nil)
 		if err != nil || !res.OK() {
 			t.Fatalf("import: %v %+v", err, res.Errors)
 		}
@@ -173,7 +173,7 @@ func TestImportFixtures(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		dir, _ := newDir(t, d)
 		ctx := context.Background()
-		bad, err := dir.Import(ctx, readFixture(t, "salaries-excel-fr-erreurs.csv"), true)
+		bad, err := dir.Import(ctx, readFixture(t, "salaries-excel-fr-erreurs.csv"), true, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,14 +198,14 @@ func TestImportFixtures(t *testing.T) {
 		}
 
 		rows := readFixture(t, "salaries-excel-fr.csv")
-		preview, err := dir.Import(ctx, rows, false)
+		preview, err := dir.Import(ctx, rows, false, nil)
 		if err != nil || preview.Created != 12 || preview.Applied {
 			t.Fatalf("preview: %+v %v", preview, err)
 		}
 		if n, _ := dir.Count(ctx, people.ListParams{}); n != 0 {
 			t.Fatalf("a preview wrote %d people", n)
 		}
-		res, err := dir.Import(ctx, rows, true)
+		res, err := dir.Import(ctx, rows, true, nil)
 		if err != nil || res.Created != 12 || !res.Applied {
 			t.Fatalf("import: %+v %v", res, err)
 		}
@@ -217,7 +217,7 @@ func TestImportFixtures(t *testing.T) {
 		if gaelle.FirstName != "Gaëlle" || gaelle.ManagerID != zoe.ID || gaelle.StartDate.French() != "12/09/2022" {
 			t.Fatalf("gaëlle: %+v", gaelle)
 		}
-		again, err := dir.Import(ctx, rows, true)
+		again, err := dir.Import(ctx, rows, true, nil)
 		if err != nil || again.Unchanged != 12 || again.Created+again.Updated != 0 {
 			t.Fatalf("re-import: %+v %v", again, err)
 		}
@@ -226,7 +226,7 @@ func TestImportFixtures(t *testing.T) {
 		}
 		// Changing one cell updates that person only.
 		rows[3].Team = "Commercial"
-		changed, _ := dir.Import(ctx, rows, true)
+		changed, _ := dir.Import(ctx, rows, true, nil)
 		if changed.Updated != 1 || changed.Rows[3].Changes[0].Field != "team" {
 			t.Fatalf("one change: %+v", changed)
 		}
@@ -242,7 +242,7 @@ func TestImportManagersInAnyOrderAndCycles(t *testing.T) {
 			{Line: 3, FirstName: "Jérôme", LastName: "Durand", Email: "jerome@x.fr", ManagerEmail: "camille@x.fr"},
 			{Line: 4, FirstName: "Camille", LastName: "Martin", Email: "camille@x.fr"},
 		}
-		res, err := dir.Import(ctx, rows, true)
+		res, err := dir.Import(ctx, rows, true, nil)
 		if err != nil || !res.Applied {
 			t.Fatalf("%+v %v", res, err)
 		}
@@ -255,7 +255,7 @@ func TestImportManagersInAnyOrderAndCycles(t *testing.T) {
 			{Line: 3, FirstName: "B", LastName: "B", Email: "b@y.fr", ManagerEmail: "a@y.fr"},
 			{Line: 4, FirstName: "C", LastName: "C", Email: "A@y.fr"},
 		}
-		res, _ = dir.Import(ctx, cyc, true)
+		res, _ = dir.Import(ctx, cyc, true, nil)
 		got := map[string]bool{}
 		for _, e := range res.Errors {
 			got[e.Code] = true

@@ -1,0 +1,173 @@
+// Package app wires Majordome together: it opens the database, builds the domain services and
+// the HTTP surfaces on top of them, and starts and stops the long-running parts in order.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"majordome/internal/api"
+	"majordome/internal/audit"
+	"majordome/internal/auth"
+	"majordome/internal/config"
+	"majordome/internal/db"
+	"majordome/internal/httpx"
+	"majordome/internal/i18n"
+	"majordome/internal/people"
+	"majordome/internal/settings"
+	"majordome/internal/web"
+)
+
+// App is a running Majordome: its database, services and HTTP handler.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Audit    *audit.Log
+	Auth     *auth.Service
+	People   *people.Directory
+	Settings *settings.Store
+	I18n     *i18n.Catalog
+	Handler  http.Handler
+
+	server *http.Server
+}
+
+// Open connects to the database, applies pending migrations and builds the services. It does
+// not listen yet.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
+	if _, err := d.Migrate(ctx, log); err != nil {
+		return nil, err
+	}
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: d, I18n: cat}
+	a.Audit = audit.New(d)
+	a.Auth = auth.New(d, a.Audit)
+	a.People = people.New(d, a.Audit)
+	a.Settings = settings.New(d, a.Audit)
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries()} {
+		if err := q.Check(ctx, d); err != nil {
+			return nil, err
+		}
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(reg)
+
+	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
+		Audit: a.Audit, Settings: a.Settings, I18n: cat})
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat})
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/", apiHandler)
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.Handle("/", webHandler)
+	a.Handler = httpx.Observe(log, metrics, mux)
+	return a, nil
+}
+
+// healthz answers 200 when the database answers, 503 otherwise, for load balancers.
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.Ping(ctx); err != nil {
+		a.Log.Error("health check failed", "err", err)
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(a.DB.Dialect)})
+}
+
+// Listen opens the listening socket, so the caller can print the URL before serving.
+func (a *App) Listen() (net.Listener, error) {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("app: listen on %s: %w", a.Config.Addr, err)
+	}
+	return ln, nil
+}
+
+// Serve answers HTTP on ln and runs the background work until ctx ends, then shuts down
+// gracefully: in-flight requests get up to 20 seconds to finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.server = &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // imports upload files
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	bg, stopBG := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.runMaintenance(bg)
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		a.Log.Info("shutting down: finishing in-flight requests")
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err = a.server.Shutdown(sctx)
+		cancel()
+	}
+	stopBG()
+	<-done
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// runMaintenance deletes expired sessions, links and sign-in attempts every hour. Every instance
+// may run it: the deletes are idempotent.
+func (a *App) runMaintenance(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if err := a.Auth.Cleanup(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("maintenance", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
