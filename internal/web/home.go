@@ -11,14 +11,14 @@ import (
 // homeData is what "Aujourd'hui" shows: what needs the reader now. Until the request desk
 // lands, that is the state of the directory and the first steps of setting Majordome up.
 type homeData struct {
-	Stats      people.Stats
-	Steps      []setupStep
-	StepsLeft  int
-	Activity   []audit.Entry
-	CanPeople  bool
-	IsAdmin    bool
-	FirstName  string
-	Greeting   string
+	Stats     people.Stats
+	Steps     []setupStep
+	StepsLeft int
+	Activity  []audit.Entry
+	CanPeople bool
+	IsAdmin   bool
+	FirstName string
+	Greeting  string
 }
 
 // setupStep is one item of the getting-started checklist.
