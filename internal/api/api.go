@@ -1,6 +1,11 @@
 // Package api is Majordome's JSON API under /api/v1: token authentication, one file per
 // resource, RFC 9457 problems for every error, cursor pagination, and the OpenAPI document
 // that describes it.
+//
+// The API is safe from cross-site request forgery by construction: it reads no cookie and
+// knows no session, only an "Authorization: Bearer" header, which a browser never adds to a
+// request another site makes it send. That is why it has no CSRF token, unlike the web
+// interface.
 package api
 
 import (
@@ -24,7 +29,18 @@ type Deps struct {
 	I18n   *i18n.Catalog
 }
 
+// server is the API: its dependencies and its router.
+type server struct {
+	Deps
+	mux *http.ServeMux
+}
+
 // New returns the handler of /api/.
 func New(deps Deps) http.Handler {
-	return http.NotFoundHandler()
+	if deps.Log == nil {
+		deps.Log = slog.Default()
+	}
+	s := &server{Deps: deps, mux: http.NewServeMux()}
+	s.register()
+	return s.mux
 }

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 //go:embed locales
@@ -143,19 +145,21 @@ func nArg(args []any) (int, bool) {
 	return 0, false
 }
 
-// Match returns the supported language that best fits an Accept-Language header, or "".
+// Match returns the supported language that best fits an Accept-Language header, honouring its
+// q-values, or "" when none fits.
 func Match(acceptLanguage string) string {
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag := strings.TrimSpace(strings.SplitN(part, ";", 2)[0])
-		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
-		for _, l := range Languages {
-			if base == l {
-				return l
-			}
-		}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return ""
 	}
-	return ""
+	_, i, conf := matcher.Match(tags...)
+	if conf < language.High {
+		return ""
+	}
+	return Languages[i]
 }
+
+var matcher = language.NewMatcher([]language.Tag{language.French, language.English})
 
 // Supported reports whether lang is an interface language.
 func Supported(lang string) bool {

@@ -61,7 +61,8 @@ func TestFormats(t *testing.T) {
 	if Number("fr", 2000) != "2\u202f000" || Number("en", 1234567) != "1,234,567" || Number("fr", -12) != "-12" {
 		t.Fatal(Number("fr", 2000), Number("en", 1234567))
 	}
-	if Match("en-GB,en;q=0.9") != "en" || Match("de-DE") != "" || Match("fr-FR,fr") != "fr" {
+	if Match("en-GB,en;q=0.9") != "en" || Match("de-DE") != "" || Match("fr-FR,fr") != "fr" ||
+		Match("en;q=0.1, fr") != "fr" || Match("fr-CA") != "fr" || Match("") != "" {
 		t.Fatal("Match")
 	}
 }

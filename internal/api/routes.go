@@ -1,0 +1,70 @@
+package api
+
+import (
+	"net/http"
+
+	"majordome/internal/auth"
+)
+
+// route is one endpoint: its method and path, the permission it needs ("" for a public one)
+// and its handler. The table is data so the tests can check it against the OpenAPI document.
+type route struct {
+	Method  string
+	Pattern string
+	Perm    auth.Permission
+	Handle  handlerFunc
+}
+
+// routes lists every endpoint of the API. Reading it shows the whole API; openapi.json must
+// describe exactly these, and a test holds them to it.
+func (s *server) routes() []route {
+	return []route{
+		{"GET", "/api/v1/openapi.json", "", s.openAPI},
+
+		// The directory.
+		{"GET", "/api/v1/people", auth.PeopleRead, s.peopleList},
+		{"POST", "/api/v1/people", auth.PeopleWrite, s.personCreate},
+		{"GET", "/api/v1/people/{id}", auth.PeopleRead, s.personGet},
+		{"PATCH", "/api/v1/people/{id}", auth.PeopleWrite, s.personPatch},
+		{"DELETE", "/api/v1/people/{id}", auth.PeopleWrite, s.personDelete},
+	}
+}
+
+// fallbackPattern catches every other path under /api/, so that even a wrong URL or method
+// gets a problem+json answer rather than the ServeMux's plain text.
+const fallbackPattern = "/api/"
+
+// register puts the routes on the mux, each behind token authentication when it needs a
+// permission.
+func (s *server) register() {
+	for _, rt := range s.routes() {
+		h := rt.Handle
+		if rt.Perm != "" {
+			h = s.authenticate(rt.Perm, h)
+		}
+		s.mux.Handle(rt.Method+" "+rt.Pattern, s.serve(h))
+	}
+	s.mux.Handle(fallbackPattern, s.serve(s.fallback))
+}
+
+// probeMethods are the methods tried to build an Allow header. HEAD comes with every GET route
+// because the ServeMux answers it.
+var probeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+	http.MethodPatch, http.MethodDelete}
+
+// fallback answers a request no route matched: 405 with Allow when the path exists for other
+// methods, 404 otherwise. The catch-all pattern would otherwise hide the ServeMux's own 405,
+// so the allowed methods are found by asking the mux which route each method would reach.
+func (s *server) fallback(w http.ResponseWriter, r *http.Request) error {
+	var allowed []string
+	for _, m := range probeMethods {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != fallbackPattern {
+			allowed = append(allowed, m)
+		}
+	}
+	if len(allowed) > 0 {
+		return methodNotAllowed(allowed)
+	}
+	return notFound("There is no API endpoint at " + r.URL.Path + "; see /api/v1/openapi.json.")
+}
