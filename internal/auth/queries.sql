@@ -7,6 +7,9 @@ RETURNING id;
 SELECT id, email, name, role, language, active, password_hash, created_at, last_login_at
 FROM users WHERE id = $1;
 
+-- name: user-name
+SELECT name FROM users WHERE id = $1;
+
 -- name: user-by-email
 SELECT id, email, name, role, language, active, password_hash, created_at, last_login_at
 FROM users WHERE email_key = $1;

@@ -151,7 +151,19 @@ const (
 func (s *Service) CreateLink(ctx context.Context, userID int64, purpose string, ttl time.Duration) (string, error) {
 	token := randomToken(32)
 	now := s.now()
-	if _, err := s.db.W.ExecContext(ctx, s.q.Get("link-insert"), hash(token), userID, purpose, now, now.Add(ttl)); err != nil {
+	// A link grants access like a password does: who made one, for whom, is in the audit trail.
+	err := s.db.Tx(ctx, func(tx *sql.Tx) error {
+		var name string
+		if err := tx.QueryRowContext(ctx, s.q.Get("user-name"), userID).Scan(&name); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q.Get("link-insert"), hash(token), userID, purpose, now, now.Add(ttl)); err != nil {
+			return err
+		}
+		return s.audit.Record(ctx, tx, audit.Change{Action: "user.link", EntityType: "user", EntityID: userID,
+			EntityName: name, After: map[string]any{"purpose": purpose, "expires_at": now.Add(ttl)}})
+	})
+	if err != nil {
 		return "", fmt.Errorf("auth: create link: %w", err)
 	}
 	return token, nil

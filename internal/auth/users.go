@@ -257,6 +257,8 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, ch UserChange) (User
 			action = "user.role"
 		case before.Active && !u.Active:
 			action = "user.deactivate"
+		case !before.Active && u.Active:
+			action = "user.reactivate"
 		}
 		return s.audit.Record(ctx, tx, audit.Change{Action: action, EntityType: "user", EntityID: id,
 			EntityName: u.Name, Before: userSnapshot(before), After: userSnapshot(u)})

@@ -118,7 +118,9 @@ func (d *Directory) Site(ctx context.Context, id int64) (Site, error) {
 
 // SiteInput is what a site is created or edited from.
 type SiteInput struct {
-	Name, Timezone, HolidayRegion string
+	Name          string `json:"name"`
+	Timezone      string `json:"timezone"`
+	HolidayRegion string `json:"holiday_region"`
 }
 
 func (d *Directory) checkSite(in *SiteInput) valid.Errors {
