@@ -59,6 +59,25 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	return run(ctx, e, args)
 }
 
+// Options are what Run takes from its caller instead of the process: where output goes, how
+// settings are read, and who is told the URL once the server listens.
+type Options struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string // nil: os.Getenv
+	Ready          func(url string)    // nil: nobody
+}
+
+// Run runs the command line like Main, but stops when ctx ends instead of on a signal, and reads
+// its settings and writes its output through opts. It lets end-to-end tests run several
+// instances of the real commands in one process.
+func Run(ctx context.Context, args []string, opts Options) int {
+	e := &env{stdout: opts.Stdout, stderr: opts.Stderr, getenv: opts.Getenv, ready: opts.Ready}
+	if e.getenv == nil {
+		e.getenv = os.Getenv
+	}
+	return run(ctx, e, args)
+}
+
 func run(ctx context.Context, e *env, args []string) int {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 		usage(e.stdout)
@@ -119,7 +138,9 @@ func usage(w io.Writer) {
 // flags returns a flag set for cmd bound to the configuration, printing its help to stdout.
 func flags(e *env, name, args string, cfg *config.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package would print a parse error here, and run prints it again with the
+	// command's name: keep the one from run.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fs.SetOutput(e.stdout)
 		fmt.Fprintf(e.stdout, "Usage: majordome %s %s\n\nFlags:\n", name, args)
@@ -148,7 +169,21 @@ func logger(e *env, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, opts))
 }
 
+// runVersion prints the version. It reads no setting, but parses its arguments like every other
+// command, so that "version --help" shows help and a stray argument is a usage error.
 func runVersion(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // run prints the error
+	fs.Usage = func() { fmt.Fprintln(e.stdout, "Usage: majordome version\n\nPrints the version and exits.") }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", config.ErrUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", config.ErrUsage, fs.Arg(0))
+	}
 	fmt.Fprintln(e.stdout, "majordome", Version)
 	return nil
 }

@@ -3,6 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"net"
+	"strconv"
+	"strings"
 	"time"
 
 	"majordome/internal/app"
@@ -46,15 +49,28 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	base := listenedURL(cfg, ln)
 	log.Info("majordome started", "version", Version, "database", string(a.DB.Dialect), "startup_ms", time.Since(start).Milliseconds())
-	fmt.Fprintf(e.stdout, "Majordome is running at %s\n", cfg.BaseURL)
+	fmt.Fprintf(e.stdout, "Majordome is running at %s\n", base)
 	if link != "" {
-		fmt.Fprintf(e.stdout, "First start: sign in as the Office Manager with this one-time link (valid 24 h):\n  %s/signin/link?token=%s\n", cfg.BaseURL, link)
+		fmt.Fprintf(e.stdout, "First start: sign in as the Office Manager with this one-time link (valid 24 h):\n  %s/signin/link?token=%s\n", base, link)
 	}
 	if e.ready != nil {
-		e.ready(cfg.BaseURL)
+		e.ready(base)
 	}
 	return a.Serve(ctx, ln)
+}
+
+// listenedURL is the URL to print. With --addr HOST:0 the system picks a free port (side-by-side
+// instances, tests), so a URL derived from the address would end in ":0" and lead nowhere: use
+// the port actually listened on. An explicit MAJORDOME_BASE_URL is printed as it is.
+func listenedURL(cfg config.Config, ln net.Listener) string {
+	_, port, _ := net.SplitHostPort(cfg.Addr)
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if port != "0" || !ok || !strings.HasSuffix(cfg.BaseURL, ":0") {
+		return cfg.BaseURL
+	}
+	return strings.TrimSuffix(cfg.BaseURL, "0") + strconv.Itoa(tcp.Port)
 }
 
 // runMigrate applies pending migrations and reports the schema version.
