@@ -24,6 +24,7 @@ import (
 	"majordome/internal/i18n"
 	"majordome/internal/people"
 	"majordome/internal/settings"
+	"majordome/internal/upload"
 	"majordome/internal/web"
 )
 
@@ -36,6 +37,7 @@ type App struct {
 	Auth     *auth.Service
 	People   *people.Directory
 	Settings *settings.Store
+	Upload   *upload.Service
 	I18n     *i18n.Catalog
 	Handler  http.Handler
 
@@ -70,7 +72,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Auth = auth.New(d, a.Audit)
 	a.People = people.New(d, a.Audit)
 	a.Settings = settings.New(d, a.Audit)
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries()} {
+	a.Upload = upload.New(d)
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Upload.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
@@ -80,7 +83,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	metrics := httpx.NewMetrics(reg)
 
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
-		Audit: a.Audit, Settings: a.Settings, I18n: cat})
+		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload})
 	if err != nil {
 		return nil, err
 	}
@@ -152,13 +155,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	return err
 }
 
-// runMaintenance deletes expired sessions, links and sign-in attempts every hour. Every instance
-// may run it: the deletes are idempotent.
+// runMaintenance deletes expired sessions, links, sign-in attempts and staged uploads every
+// hour. Every instance may run it: the deletes are idempotent.
 func (a *App) runMaintenance(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
 		if err := a.Auth.Cleanup(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("maintenance", "err", err)
+		}
+		if err := a.Upload.Cleanup(ctx); err != nil && ctx.Err() == nil {
 			a.Log.Warn("maintenance", "err", err)
 		}
 		select {

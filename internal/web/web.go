@@ -16,6 +16,7 @@ import (
 	"majordome/internal/i18n"
 	"majordome/internal/people"
 	"majordome/internal/settings"
+	"majordome/internal/upload"
 )
 
 // Deps are the services the web interface calls.
@@ -28,6 +29,7 @@ type Deps struct {
 	Audit    *audit.Log
 	Settings *settings.Store
 	I18n     *i18n.Catalog
+	Upload   *upload.Service
 }
 
 // Server is the web interface.
