@@ -25,6 +25,15 @@ const (
 
 var errBadCSRF = errors.New("web: missing or wrong CSRF token")
 
+// errTooLarge is returned for a request body over the limits below.
+var errTooLarge = errors.New("web: request body too large")
+
+// Body limits of state-changing requests.
+const (
+	maxFormBody   = 1 << 20
+	maxUploadBody = 16 << 20 // an import file (10 MiB at most) and the form around it
+)
+
 // withSession identifies the caller from the session cookie and enforces CSRF protection on
 // every state-changing request: the browser's own cross-origin signals (Sec-Fetch-Site, Origin)
 // first, then a token bound to the session (or, before sign-in, to a cookie).
@@ -46,6 +55,17 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+			// Bound the body before the CSRF check parses the form: an upload has room for the
+			// largest import file, any other form for 1 MiB.
+			limit := int64(maxFormBody)
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+				limit = maxUploadBody
+			}
+			if r.ContentLength > limit {
+				s.handleError(w, r, errTooLarge)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			if err := cop.Check(r); err != nil || !s.validCSRF(r) {
 				s.handleError(w, r, errBadCSRF)
 				return

@@ -93,3 +93,18 @@ func TestRolesAndErrorPages(t *testing.T) {
 		t.Fatal("employees must not see the settings entry")
 	}
 }
+
+func TestOversizedBodiesAreRefusedBeforeParsing(t *testing.T) {
+	e := newEnv(t)
+	c := e.signInAs(auth.Admin)
+	big := strings.Repeat("a", 17<<20)
+	req, _ := http.NewRequest("POST", e.URL+"/people/import", strings.NewReader(big))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	if res := c.do(req); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "10 Mo") {
+		t.Fatalf("oversized upload: %d", res.StatusCode)
+	}
+	form := url.Values{"name": {strings.Repeat("a", 2<<20)}}
+	if res := c.post("/me", form); res.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized form: %d", res.StatusCode)
+	}
+}

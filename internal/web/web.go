@@ -103,6 +103,8 @@ func (s *Server) handleError(w http.ResponseWriter, r *http.Request, err error) 
 		status = http.StatusForbidden
 	case errors.Is(err, errBadCSRF):
 		status = http.StatusForbidden
+	case errors.Is(err, errTooLarge):
+		status = http.StatusRequestEntityTooLarge
 	default:
 		s.Log.Error("page failed", "request_id", httpx.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	}
