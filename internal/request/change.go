@@ -1,0 +1,183 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"majordome/internal/audit"
+	"majordome/internal/civil"
+	"majordome/internal/valid"
+)
+
+// Change edits a request's properties; nil fields stay as they are.
+type Change struct {
+	Status       *Status
+	Priority     *Priority
+	Category     *string // a category name; "" clears it
+	AssigneeID   *int64  // an agent's account; 0 unassigns
+	Confidential *bool
+	Tags         *[]string
+	DueDate      *string // YYYY-MM-DD or dd/mm/yyyy; "" clears it
+}
+
+// Update applies ch to request number for agent v, recording each change in the timeline and
+// the audit log, all or nothing.
+func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (Request, error) {
+	if !v.IsAgent() {
+		return Request{}, ErrForbidden
+	}
+	var after Request
+	err := k.db.Tx(ctx, func(tx *sql.Tx) error {
+		r, err := k.get(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if !v.CanSee(r) {
+			return ErrNotFound
+		}
+		next := r
+		var errs valid.Errors
+		if ch.Status != nil {
+			if !slices.Contains(Statuses, *ch.Status) {
+				errs.Add("status", "status_invalid")
+			} else if !CanMove(r.Status, *ch.Status) {
+				return fmt.Errorf("%w: %s → %s", ErrInvalidTransition, r.Status, *ch.Status)
+			}
+			next.Status = *ch.Status
+		}
+		if ch.Priority != nil {
+			if !slices.Contains(Priorities, *ch.Priority) {
+				errs.Add("priority", "priority_invalid")
+			}
+			next.Priority = *ch.Priority
+		}
+		if ch.Category != nil {
+			next.CategoryID, next.Category = 0, ""
+			if *ch.Category != "" {
+				c, ok, err := k.categoryByName(ctx, tx, *ch.Category)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					errs.Add("category", "category_unknown", "value", *ch.Category)
+				}
+				next.CategoryID, next.Category = c.ID, c.Name
+			}
+		}
+		if ch.AssigneeID != nil {
+			next.AssigneeID, next.AssigneeName = *ch.AssigneeID, ""
+			if *ch.AssigneeID != 0 {
+				var name, role string
+				err := tx.QueryRowContext(ctx, k.q.Get("agent"), *ch.AssigneeID).Scan(&name, &role)
+				if isNoRows(err) || (err == nil && role != "admin" && role != "agent") {
+					errs.Add("assignee", "assignee_unknown")
+				} else if err != nil {
+					return err
+				}
+				next.AssigneeName = name
+			}
+		}
+		if ch.Confidential != nil {
+			next.Confidential = *ch.Confidential
+		}
+		if ch.DueDate != nil {
+			next.DueDate = ""
+			if s := strings.TrimSpace(*ch.DueDate); s != "" {
+				d, err := civil.Parse(s)
+				if err != nil {
+					errs.Add("due_date", "date_invalid", "value", s)
+				}
+				next.DueDate = d.String()
+			}
+		}
+		if ch.Tags != nil {
+			tags, tagErr := cleanTags(*ch.Tags)
+			if tagErr != "" {
+				errs.Add("tags", tagErr)
+			}
+			next.Tags = tags
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if err := k.write(ctx, tx, r, next); err != nil {
+			return err
+		}
+		after, err = k.get(ctx, tx, number)
+		return err
+	})
+	return after, err
+}
+
+// write stores next over r, with a timeline event per changed property and one audit entry.
+func (k *Desk) write(ctx context.Context, tx *sql.Tx, r, next Request) error {
+	a := audit.ActorFrom(ctx)
+	now := k.now()
+	type diff struct{ kind, from, to string }
+	var diffs []diff
+	add := func(kind, from, to string) {
+		if from != to {
+			diffs = append(diffs, diff{kind, from, to})
+		}
+	}
+	add("status", string(r.Status), string(next.Status))
+	add("priority", string(r.Priority), string(next.Priority))
+	add("category", r.Category, next.Category)
+	add("assignee", r.AssigneeName, next.AssigneeName)
+	add("confidential", fmt.Sprint(r.Confidential), fmt.Sprint(next.Confidential))
+	add("due", r.DueDate, next.DueDate)
+	add("tags", strings.Join(r.Tags, ", "), strings.Join(next.Tags, ", "))
+	if len(diffs) == 0 {
+		return nil
+	}
+	if next.Status != r.Status {
+		switch next.Status {
+		case StatusResolved:
+			next.ResolvedAt = &now
+		case StatusClosed:
+			next.ClosedAt = &now
+			if next.ResolvedAt == nil {
+				next.ResolvedAt = &now
+			}
+		case StatusOpen, StatusWaitingRequester, StatusWaitingThirdParty:
+			next.ResolvedAt, next.ClosedAt = nil, nil
+		}
+	}
+	var catID, assigneeID *int64
+	if next.CategoryID != 0 {
+		catID = &next.CategoryID
+	}
+	if next.AssigneeID != 0 {
+		assigneeID = &next.AssigneeID
+	}
+	var due *string
+	if next.DueDate != "" {
+		due = &next.DueDate
+	}
+	if _, err := tx.ExecContext(ctx, k.q.Get("update"), r.ID, next.Status, next.Priority, catID, assigneeID,
+		next.Confidential, due, next.ResolvedAt, next.ClosedAt, now); err != nil {
+		return fmt.Errorf("request: update #%d: %w", r.Number, err)
+	}
+	if !slices.Equal(r.Tags, next.Tags) {
+		if _, err := tx.ExecContext(ctx, k.q.Get("tags-delete"), r.ID); err != nil {
+			return err
+		}
+		for _, t := range next.Tags {
+			if _, err := tx.ExecContext(ctx, k.q.Get("tag-insert"), r.ID, t); err != nil {
+				return err
+			}
+		}
+	}
+	before, after := map[string]string{}, map[string]string{}
+	for _, d := range diffs {
+		if err := k.event(ctx, tx, r.ID, a, d.kind, d.from, d.to); err != nil {
+			return err
+		}
+		before[d.kind], after[d.kind] = d.from, d.to
+	}
+	return k.audit.Record(ctx, tx, audit.Change{Action: "request.update", EntityType: "request", EntityID: r.ID,
+		EntityName: r.Ref(), Before: before, After: after})
+}

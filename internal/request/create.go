@@ -1,0 +1,159 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"majordome/internal/audit"
+	"majordome/internal/valid"
+)
+
+// NewRequest is what a request is filed from, whatever the channel.
+type NewRequest struct {
+	Title          string
+	Description    string
+	RequesterEmail string // who asks: a person of the directory
+	Category       string // a category name, "" for none
+	Priority       Priority
+	Channel        Channel
+	Confidential   *bool // nil: the category's default
+	Tags           []string
+}
+
+// Limits of a request's text.
+const (
+	maxTitle = 200
+	maxBody  = 20000
+	maxTags  = 10
+)
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Create files a request and gives it the next number. Every field is checked first; a failure
+// names each wrong field and writes nothing.
+func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
+	var r Request
+	err := k.db.Tx(ctx, func(tx *sql.Tx) error {
+		var errs valid.Errors
+		in.Title = strings.Join(strings.Fields(in.Title), " ")
+		if errs.Required("title", in.Title) {
+			errs.MaxLen("title", in.Title, maxTitle)
+		}
+		in.Description = strings.TrimSpace(in.Description)
+		errs.MaxLen("description", in.Description, maxBody)
+		var requesterID int64
+		if errs.Required("requester_email", in.RequesterEmail) {
+			err := tx.QueryRowContext(ctx, k.q.Get("person-id-by-email"), strings.ToLower(strings.TrimSpace(in.RequesterEmail))).Scan(&requesterID)
+			if isNoRows(err) {
+				errs.Add("requester_email", "requester_unknown", "value", in.RequesterEmail)
+			} else if err != nil {
+				return err
+			}
+		}
+		var cat Category
+		if in.Category != "" {
+			c, ok, err := k.categoryByName(ctx, tx, in.Category)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				errs.Add("category", "category_unknown", "value", in.Category)
+			}
+			cat = c
+		}
+		if in.Priority == "" {
+			in.Priority = Normal
+		}
+		if !slices.Contains(Priorities, in.Priority) {
+			errs.Add("priority", "priority_invalid")
+		}
+		if in.Channel == "" {
+			in.Channel = Web
+		}
+		if !slices.Contains(Channels, in.Channel) {
+			errs.Add("channel", "channel_invalid")
+		}
+		tags, tagErr := cleanTags(in.Tags)
+		if tagErr != "" {
+			errs.Add("tags", tagErr)
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		confidential := cat.ConfidentialDefault
+		if in.Confidential != nil {
+			confidential = *in.Confidential
+		}
+		var number int64
+		if err := tx.QueryRowContext(ctx, k.q.Get("next-number")).Scan(&number); err != nil {
+			return fmt.Errorf("request: number: %w", err)
+		}
+		now := k.now()
+		var catID *int64
+		if cat.ID != 0 {
+			catID = &cat.ID
+		}
+		var id int64
+		if err := tx.QueryRowContext(ctx, k.q.Get("insert"), number, in.Title, in.Description, requesterID, catID,
+			in.Priority, in.Channel, confidential, now).Scan(&id); err != nil {
+			return fmt.Errorf("request: create: %w", err)
+		}
+		for _, t := range tags {
+			if _, err := tx.ExecContext(ctx, k.q.Get("tag-insert"), id, t); err != nil {
+				return fmt.Errorf("request: tag: %w", err)
+			}
+		}
+		a := audit.ActorFrom(ctx)
+		if err := k.event(ctx, tx, id, a, "created", "", string(in.Channel)); err != nil {
+			return err
+		}
+		var err error
+		if r, err = k.get(ctx, tx, number); err != nil {
+			return err
+		}
+		return k.audit.Record(ctx, tx, audit.Change{Action: "request.create", EntityType: "request", EntityID: id,
+			EntityName: fmt.Sprintf("#%d", number), After: map[string]any{"title": r.Title, "category": r.Category,
+				"priority": r.Priority, "confidential": r.Confidential, "channel": r.Channel}})
+	})
+	return r, err
+}
+
+// cleanTags lower-cases, trims and de-duplicates tags.
+func cleanTags(in []string) ([]string, string) {
+	var out []string
+	for _, t := range in {
+		t = strings.ToLower(strings.Join(strings.Fields(t), "-"))
+		if t == "" || slices.Contains(out, t) {
+			continue
+		}
+		if len(t) > 40 {
+			return nil, "too_long"
+		}
+		out = append(out, t)
+	}
+	if len(out) > maxTags {
+		return nil, "too_many"
+	}
+	return out, ""
+}
+
+// event appends a timeline entry.
+func (k *Desk) event(ctx context.Context, tx *sql.Tx, requestID int64, a audit.Actor, kind, from, to string) error {
+	var actorID *int64
+	if a.Kind == "user" && a.ID != 0 {
+		actorID = &a.ID
+	}
+	if _, err := tx.ExecContext(ctx, k.q.Get("event-insert"), requestID, actorID, a.Name, kind, from, to, k.now()); err != nil {
+		return fmt.Errorf("request: event %s: %w", kind, err)
+	}
+	return nil
+}

@@ -1,0 +1,236 @@
+package request
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"majordome/internal/audit"
+)
+
+func scanRequest(sc interface{ Scan(...any) error }) (Request, error) {
+	var r Request
+	var catID, assigneeID, incidentID, mergedID, satisfaction sql.NullInt64
+	var category, assignee, due sql.NullString
+	var first, resolved, closed sql.NullTime
+	err := sc.Scan(&r.ID, &r.Number, &r.Title, &r.Description, &r.RequesterID, &r.RequesterName, &r.RequesterEmail,
+		&catID, &category, &r.Priority, &r.Status, &assigneeID, &assignee, &due, &r.Channel, &r.Confidential,
+		&incidentID, &mergedID, &first, &resolved, &closed, &satisfaction, &r.SatisfactionNote, &r.CreatedAt, &r.UpdatedAt)
+	r.CategoryID, r.Category = catID.Int64, category.String
+	r.AssigneeID, r.AssigneeName, r.DueDate = assigneeID.Int64, assignee.String, due.String
+	r.IncidentID, r.MergedIntoID, r.Satisfaction = incidentID.Int64, mergedID.Int64, int(satisfaction.Int64)
+	r.FirstResponseAt, r.ResolvedAt, r.ClosedAt = ptr(first), ptr(resolved), ptr(closed)
+	return r, err
+}
+
+func ptr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	v := t.Time
+	return &v
+}
+
+// get reads a request by number, with its tags, without checking who asks.
+func (k *Desk) get(ctx context.Context, q queryer, number int64) (Request, error) {
+	r, err := scanRequest(q.QueryRowContext(ctx, k.q.Get("get"), number))
+	if isNoRows(err) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("request: get #%d: %w", number, err)
+	}
+	rows, err := q.QueryContext(ctx, k.q.Get("tags"), r.ID)
+	if err != nil {
+		return r, fmt.Errorf("request: tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return r, err
+		}
+		r.Tags = append(r.Tags, t)
+	}
+	return r, rows.Err()
+}
+
+// CanSee reports whether v may see r: its requester, admins, and for a request that is not
+// confidential every agent; a confidential one only its assignee among agents.
+func (v Viewer) CanSee(r Request) bool {
+	switch {
+	case v.Role == "admin":
+		return true
+	case v.PersonID != 0 && r.RequesterID == v.PersonID:
+		return true
+	case r.Confidential:
+		return v.UserID != 0 && r.AssigneeID == v.UserID
+	default:
+		return v.IsAgent()
+	}
+}
+
+// Get returns request number for v. A request v may not see is reported as not found, so its
+// existence is not revealed. Every read of a confidential request is audited.
+func (k *Desk) Get(ctx context.Context, v Viewer, number int64) (Request, error) {
+	r, err := k.get(ctx, k.db.R, number)
+	if err != nil {
+		return r, err
+	}
+	if !v.CanSee(r) {
+		return Request{}, ErrNotFound
+	}
+	if r.Confidential {
+		err := k.db.Tx(ctx, func(tx *sql.Tx) error {
+			return k.audit.Record(ctx, tx, audit.Change{Action: "request.read", EntityType: "request",
+				EntityID: r.ID, EntityName: fmt.Sprintf("#%d", r.Number)})
+		})
+		if err != nil {
+			return Request{}, err
+		}
+	}
+	return r, nil
+}
+
+// Conversation returns the messages of a request v can see, oldest first; internal notes only
+// for agents.
+func (k *Desk) Conversation(ctx context.Context, v Viewer, r Request) ([]Message, error) {
+	if !v.CanSee(r) {
+		return nil, ErrNotFound
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("messages"), r.ID, v.IsAgent())
+	if err != nil {
+		return nil, fmt.Errorf("request: messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var person, user sql.NullInt64
+		if err := rows.Scan(&m.ID, &person, &user, &m.AuthorName, &m.Body, &m.Internal, &m.Channel, &m.CreatedAt); err != nil {
+			return nil, fmt.Errorf("request: messages: %w", err)
+		}
+		m.AuthorPersonID, m.AuthorUserID = person.Int64, user.Int64
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Timeline returns the changes of a request, oldest first, for agents.
+func (k *Desk) Timeline(ctx context.Context, v Viewer, r Request) ([]Event, error) {
+	if !v.CanSee(r) || !v.IsAgent() {
+		return nil, ErrNotFound
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("events"), r.ID)
+	if err != nil {
+		return nil, fmt.Errorf("request: events: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.ID, &e.ActorName, &e.Kind, &e.From, &e.To, &e.CreatedAt); err != nil {
+			return nil, fmt.Errorf("request: events: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Filter narrows a listing. Zero fields do not filter.
+type Filter struct {
+	Status       string // a status, or "active" for everything not resolved or closed
+	CategoryID   int64
+	Priority     Priority
+	AssigneeID   int64 // -1: unassigned
+	Confidential *bool
+	Channel      Channel
+	RequesterID  int64
+	Cursor       int64 // the number of the last request of the previous page
+	Limit        int
+}
+
+// Page is one page of requests, newest first.
+type Page struct {
+	Items      []Request
+	NextCursor int64 // 0 on the last page
+}
+
+// List returns the requests v may see that match f, newest first.
+func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	conf := -1
+	if f.Confidential != nil {
+		conf = 0
+		if *f.Confidential {
+			conf = 1
+		}
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("list"), v.Role == "admin", v.PersonID, v.IsAgent(), v.UserID,
+		f.Status, f.CategoryID, string(f.Priority), f.AssigneeID, conf, string(f.Channel), f.RequesterID, f.Cursor, f.Limit+1)
+	if err != nil {
+		return Page{}, fmt.Errorf("request: list: %w", err)
+	}
+	defer rows.Close()
+	var p Page
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return Page{}, fmt.Errorf("request: list: %w", err)
+		}
+		p.Items = append(p.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return Page{}, fmt.Errorf("request: list: %w", err)
+	}
+	if len(p.Items) > f.Limit {
+		p.Items = p.Items[:f.Limit]
+		p.NextCursor = p.Items[len(p.Items)-1].Number
+	}
+	return p, k.loadTags(ctx, p.Items)
+}
+
+// loadTags fills the tags of a page of requests with one query over their id range.
+func (k *Desk) loadTags(ctx context.Context, items []Request) error {
+	if len(items) == 0 {
+		return nil
+	}
+	lo, hi := items[0].ID, items[0].ID
+	byID := map[int64]*Request{}
+	for i := range items {
+		lo, hi = min(lo, items[i].ID), max(hi, items[i].ID)
+		byID[items[i].ID] = &items[i]
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("tags-range"), lo, hi)
+	if err != nil {
+		return fmt.Errorf("request: tags: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t string
+		if err := rows.Scan(&id, &t); err != nil {
+			return err
+		}
+		if r, ok := byID[id]; ok {
+			r.Tags = append(r.Tags, t)
+		}
+	}
+	return rows.Err()
+}
+
+// Ref is "#1042", how people name a request.
+func (r Request) Ref() string { return fmt.Sprintf("#%d", r.Number) }
+
+// Excerpt is the start of the description, for lists.
+func (r Request) Excerpt(n int) string {
+	s := strings.Join(strings.Fields(r.Description), " ")
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
