@@ -17,16 +17,18 @@ import (
 	"majordome/internal/config"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
+	"majordome/internal/request"
 )
 
 // Deps are the services the API calls.
 type Deps struct {
-	Config config.Config
-	Log    *slog.Logger
-	Auth   *auth.Service
-	People *people.Directory
-	Audit  *audit.Log
-	I18n   *i18n.Catalog
+	Config   config.Config
+	Log      *slog.Logger
+	Auth     *auth.Service
+	People   *people.Directory
+	Audit    *audit.Log
+	I18n     *i18n.Catalog
+	Requests *request.Desk
 }
 
 // server is the API: its dependencies and its router.

@@ -23,6 +23,7 @@ import (
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
+	"majordome/internal/request"
 	"majordome/internal/settings"
 	"majordome/internal/upload"
 	"majordome/internal/web"
@@ -36,6 +37,7 @@ type App struct {
 	Audit    *audit.Log
 	Auth     *auth.Service
 	People   *people.Directory
+	Requests *request.Desk
 	Settings *settings.Store
 	Upload   *upload.Service
 	I18n     *i18n.Catalog
@@ -72,22 +74,27 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Auth = auth.New(d, a.Audit)
 	a.People = people.New(d, a.Audit)
 	a.Settings = settings.New(d, a.Audit)
+	a.Requests = request.New(d, a.Audit)
 	a.Upload = upload.New(d)
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Upload.Queries()} {
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
+	}
+	if err := a.Requests.EnsureDefaultCategories(ctx); err != nil {
+		return nil, err
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := httpx.NewMetrics(reg)
 
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
-		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload})
+		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests})
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat})
+	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat,
+		Requests: a.Requests})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -5,8 +5,11 @@
 package request
 
 import (
+	"context"
 	"embed"
 	"errors"
+	"fmt"
+	"strings"
 	"slices"
 	"time"
 
@@ -169,3 +172,17 @@ func (k *Desk) Queries() *db.Queries { return k.q }
 
 // SetClock replaces the clock, for tests.
 func (k *Desk) SetClock(now func() time.Time) { k.now = now }
+
+// ViewerFor returns the viewer for an account: the person of the directory with the same email,
+// when there is one, is what makes "my requests" theirs.
+func (k *Desk) ViewerFor(ctx context.Context, userID int64, name, email string, role auth.Role) (Viewer, error) {
+	v := Viewer{UserID: userID, Name: name, Role: role}
+	if email == "" {
+		return v, nil
+	}
+	err := k.db.R.QueryRowContext(ctx, k.q.Get("person-id-by-email"), strings.ToLower(strings.TrimSpace(email))).Scan(&v.PersonID)
+	if err != nil && !isNoRows(err) {
+		return v, fmt.Errorf("request: viewer: %w", err)
+	}
+	return v, nil
+}

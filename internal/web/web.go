@@ -15,6 +15,7 @@ import (
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
+	"majordome/internal/request"
 	"majordome/internal/settings"
 	"majordome/internal/upload"
 )
@@ -30,6 +31,7 @@ type Deps struct {
 	Settings *settings.Store
 	I18n     *i18n.Catalog
 	Upload   *upload.Service
+	Requests *request.Desk
 }
 
 // Server is the web interface.
