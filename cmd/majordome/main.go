@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // sites' timezones work on machines without zone files (minimal containers)
 
 	"majordome/internal/cli"
 )
