@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,7 @@ import (
 	"majordome/internal/db"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
+	"majordome/internal/jobs"
 	"majordome/internal/people"
 	"majordome/internal/request"
 	"majordome/internal/settings"
@@ -38,6 +40,7 @@ type App struct {
 	Auth     *auth.Service
 	People   *people.Directory
 	Requests *request.Desk
+	Jobs     *jobs.Queue
 	Settings *settings.Store
 	Upload   *upload.Service
 	I18n     *i18n.Catalog
@@ -76,7 +79,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Settings = settings.New(d, a.Audit)
 	a.Requests = request.New(d, a.Audit)
 	a.Upload = upload.New(d)
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries()} {
+	a.Jobs = jobs.New(d, log, jobs.Options{})
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
@@ -87,6 +91,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := httpx.NewMetrics(reg)
+	registerJobMetrics(reg, a.Jobs, log)
 
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
 		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests})
@@ -137,11 +142,20 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	// Background work stops when shutdown begins, alongside the HTTP drain rather than after it,
+	// so both fit in a usual 30 s kill grace; jobs enqueued meanwhile wait safely in their table.
 	bg, stopBG := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
 	go func() {
-		defer close(done)
+		defer wg.Done()
 		a.runMaintenance(bg)
+	}()
+	go func() {
+		defer wg.Done()
+		if err := a.Jobs.Run(bg); err != nil {
+			a.Log.Warn("job queue stopped", "err", err)
+		}
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(ln) }()
@@ -150,12 +164,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	case err = <-errc:
 	case <-ctx.Done():
 		a.Log.Info("shutting down: finishing in-flight requests")
+		stopBG()
 		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		err = a.server.Shutdown(sctx)
 		cancel()
 	}
 	stopBG()
-	<-done
+	wg.Wait()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -184,3 +199,27 @@ func (a *App) runMaintenance(ctx context.Context) {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// registerJobMetrics exports the job queue's pending, running and dead counts.
+func registerJobMetrics(reg prometheus.Registerer, q *jobs.Queue, log *slog.Logger) {
+	stat := func(pick func(jobs.Stats) int) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			s, err := q.Stats(ctx)
+			if err != nil {
+				log.Warn("job stats", "err", err)
+				return 0
+			}
+			return float64(pick(s))
+		}
+	}
+	for state, pick := range map[string]func(jobs.Stats) int{
+		"pending": func(s jobs.Stats) int { return s.Pending },
+		"running": func(s jobs.Stats) int { return s.Running },
+		"dead":    func(s jobs.Stats) int { return s.Dead },
+	} {
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "majordome_jobs",
+			Help: "Jobs in the durable queue, by state.", ConstLabels: prometheus.Labels{"state": state}}, stat(pick)))
+	}
+}

@@ -61,6 +61,9 @@ func TestOperations(t *testing.T) {
 			if !strings.Contains(metrics, `majordome_http_requests_total{code="2xx",method="GET",route="GET /signin"} 1`) {
 				t.Fatalf("metrics do not count the sign-in page:\n%s", metrics)
 			}
+			if !strings.Contains(metrics, `majordome_jobs{state="dead"} 0`) {
+				t.Fatalf("metrics do not report the job queue:\n%s", metrics)
+			}
 			a.DB.Close()
 			if res, _ := get(t, a.Handler, "/healthz"); res.StatusCode != http.StatusServiceUnavailable {
 				t.Fatalf("healthz with the database closed: %d", res.StatusCode)
