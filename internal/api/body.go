@@ -134,6 +134,24 @@ func (f *fields) boolean(name string) *bool {
 	return b
 }
 
+// strs returns the array of strings member name: nil when absent, an empty list when null
+// (which clears it), nil with a type error when not an array of strings.
+func (f *fields) strs(name string) *[]string {
+	raw, ok := f.obj[name]
+	if !ok {
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(raw, &list); err != nil {
+		f.errs = append(f.errs, fieldError{Field: name, Code: "type_invalid", Params: map[string]string{"type": "array of strings"}})
+		return nil
+	}
+	if list == nil {
+		list = []string{}
+	}
+	return &list
+}
+
 // err returns the type errors met, or nil.
 func (f *fields) err() error {
 	if len(f.errs) == 0 {

@@ -11,6 +11,7 @@ import (
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
+	"majordome/internal/request"
 	"majordome/internal/valid"
 )
 
@@ -32,10 +33,12 @@ func (s *server) serve(h handlerFunc) http.Handler {
 // with a body of their own get a URI under problemBase. These URIs identify the kind of
 // problem for programs: they are names, and need not resolve to a page.
 const (
-	problemBase          = "https://majordome.dev/problems/"
-	typeValidation       = problemBase + "validation"        // 422: errors lists the wrong fields
-	typeInvalidBody      = problemBase + "invalid-body"      // 400: not JSON, not an object, unknown fields
-	typeInvalidParameter = problemBase + "invalid-parameter" // 400: a query parameter is wrong
+	problemBase           = "https://majordome.dev/problems/"
+	typeValidation        = problemBase + "validation"         // 422: errors lists the wrong fields
+	typeInvalidBody       = problemBase + "invalid-body"       // 400: not JSON, not an object, unknown fields
+	typeInvalidParameter  = problemBase + "invalid-parameter"  // 400: a query parameter is wrong
+	typeInvalidTransition = problemBase + "invalid-transition" // 409: the status cannot go there from here
+	typeRequestClosed     = problemBase + "request-closed"     // 409: a closed request takes no reply
 )
 
 // problemError is a failure that already knows its problem, and the headers that go with it.
@@ -97,6 +100,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		ve  valid.Errors
 		te  typeErrors
 		mbe *http.MaxBytesError
+		tre *request.TransitionError
 	)
 	switch {
 	case errors.As(err, &pe):
@@ -123,6 +127,22 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		httpx.WriteProblem(w, httpx.Problem{Status: http.StatusNotFound, Detail: "No person has this id."})
 	case errors.Is(err, people.ErrBadCursor):
 		s.writeError(w, r, invalidParameter("cursor", "cursor must be a next_cursor returned by a previous page."))
+	case errors.Is(err, request.ErrNotFound):
+		// The same answer whether the request does not exist or the token may not see it, so
+		// that a confidential request's existence is not revealed.
+		httpx.WriteProblem(w, httpx.Problem{Status: http.StatusNotFound,
+			Detail: "No request has this number, or this token may not see it."})
+	case errors.As(err, &tre):
+		httpx.WriteProblem(w, httpx.Problem{Type: typeInvalidTransition, Title: "The status change is not allowed",
+			Status: http.StatusConflict, Detail: transitionDetail(tre.From, tre.To)})
+	case errors.Is(err, request.ErrInvalidTransition):
+		httpx.WriteProblem(w, httpx.Problem{Type: typeInvalidTransition, Title: "The status change is not allowed",
+			Status: http.StatusConflict, Detail: "The request's status does not allow this."})
+	case errors.Is(err, request.ErrClosed):
+		httpx.WriteProblem(w, httpx.Problem{Type: typeRequestClosed, Title: "The request is closed",
+			Status: http.StatusConflict, Detail: "A closed request takes no more replies; file a new request instead."})
+	case errors.Is(err, request.ErrForbidden):
+		httpx.WriteProblem(w, httpx.Problem{Status: http.StatusForbidden, Detail: "The role of this token does not allow this."})
 	default:
 		level := slog.LevelError
 		if errors.Is(err, context.Canceled) {
@@ -148,13 +168,35 @@ func (s *server) writeFields(w http.ResponseWriter, r *http.Request, status int,
 	httpx.WriteProblem(w, httpx.Problem{Type: typ, Title: title, Status: status, Detail: detail, Errors: list})
 }
 
+// catalogueField names the API fields that the catalogue knows under another name: the API
+// assigns a request by email, the desk (and its messages) by account.
+var catalogueField = map[string]string{"assignee_email": "assignee"}
+
 // message is fe in words. A field the catalogue does not name (an unknown body field, a query
 // parameter) is named as sent, with the catalogue's generic "is not valid" sentence.
 func (s *server) message(l string, fe fieldError) string {
+	if name, ok := catalogueField[fe.Field]; ok {
+		fe.Field = name
+	}
 	if s.I18n.Has("field." + fe.Field) {
 		return s.I18n.FieldError(l, fe) // an unknown code falls back to "is not valid"
 	}
 	return s.I18n.T(l, "error.invalid", "field", fe.Field)
+}
+
+// transitionDetail says why a request cannot go from one status to another, and where it may go.
+func transitionDetail(from, to request.Status) string {
+	var next []string
+	for _, st := range request.Statuses {
+		if st != from && request.CanMove(from, st) {
+			next = append(next, string(st))
+		}
+	}
+	d := "A request that is " + string(from) + " cannot become " + string(to) + "; "
+	if len(next) == 0 {
+		return d + string(from) + " is final."
+	}
+	return d + "from " + string(from) + " it may become " + strings.Join(next, ", ") + "."
 }
 
 // fieldList names the fields of errs once each, in order: "email, start_date".

@@ -25,6 +25,7 @@ import (
 	"majordome/internal/db"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
+	"majordome/internal/request"
 	"majordome/internal/testutil"
 	"majordome/internal/valid"
 )
@@ -32,12 +33,13 @@ import (
 // env is the API on a fresh database behind httptest, with the OpenAPI document every answer
 // is checked against.
 type env struct {
-	t      *testing.T
-	URL    string
-	Audit  *audit.Log
-	Auth   *auth.Service
-	People *people.Directory
-	router routers.Router
+	t        *testing.T
+	URL      string
+	Audit    *audit.Log
+	Auth     *auth.Service
+	People   *people.Directory
+	Requests *request.Desk
+	router   routers.Router
 }
 
 // loadDoc reads and validates openapi.json once for the whole test binary.
@@ -77,8 +79,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	log := audit.New(d)
-	e := &env{t: t, Audit: log, Auth: auth.New(d, log), People: people.New(d, log), router: router}
-	srv := httptest.NewServer(api.New(api.Deps{Log: testutil.Quiet, Auth: e.Auth, People: e.People, Audit: log, I18n: cat}))
+	e := &env{t: t, Audit: log, Auth: auth.New(d, log), People: people.New(d, log), Requests: request.New(d, log), router: router}
+	if err := e.Requests.EnsureDefaultCategories(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.New(api.Deps{Log: testutil.Quiet, Auth: e.Auth, People: e.People, Audit: log, I18n: cat,
+		Requests: e.Requests}))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

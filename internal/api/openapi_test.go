@@ -28,7 +28,8 @@ func TestOpenAPIDocument(t *testing.T) {
 	if s := doc.Components.SecuritySchemes["bearerAuth"]; s == nil || s.Value.Type != "http" || s.Value.Scheme != "bearer" {
 		t.Errorf("bearerAuth security scheme missing")
 	}
-	for _, name := range []string{"Person", "PersonInput", "PersonPatch", "PersonList", "Problem"} {
+	for _, name := range []string{"Person", "PersonInput", "PersonPatch", "PersonList", "Problem",
+		"Request", "RequestInput", "RequestPatch", "RequestList", "Message", "MessageInput", "MessageList"} {
 		if doc.Components.Schemas[name] == nil {
 			t.Errorf("schema %s missing", name)
 		}
@@ -77,7 +78,7 @@ func TestRoutesMatchDocument(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which is not served", d)
 		}
 	}
-	if len(served) < 6 {
+	if len(served) < 12 {
 		t.Errorf("only %d routes: %v", len(served), served)
 	}
 }

@@ -27,6 +27,15 @@ func (s *server) routes() []route {
 		{"GET", "/api/v1/people/{id}", auth.PeopleRead, s.personGet},
 		{"PATCH", "/api/v1/people/{id}", auth.PeopleWrite, s.personPatch},
 		{"DELETE", "/api/v1/people/{id}", auth.PeopleWrite, s.personDelete},
+
+		// The request desk. Which requests a token sees is the desk's rule (request.Viewer)
+		// applied to the token's role; any token may file one.
+		{"GET", "/api/v1/requests", auth.RequestsAsk, s.requestList},
+		{"POST", "/api/v1/requests", auth.RequestsAsk, s.requestCreate},
+		{"GET", "/api/v1/requests/{number}", auth.RequestsAsk, s.requestGet},
+		{"PATCH", "/api/v1/requests/{number}", auth.RequestsWork, s.requestPatch},
+		{"POST", "/api/v1/requests/{number}/replies", auth.RequestsAsk, s.replyCreate},
+		{"GET", "/api/v1/requests/{number}/messages", auth.RequestsAsk, s.messageList},
 	}
 }
 

@@ -55,12 +55,18 @@ const (
 	PeopleRead  Permission = "people.read"
 	PeopleWrite Permission = "people.write"
 	Administer  Permission = "admin" // accounts, tokens, settings, audit log
+	// RequestsWork is working the request desk: the queue, assigning, replying, internal notes.
+	RequestsWork Permission = "requests.work"
+	// RequestsAsk is filing requests, and reading and answering those one may see.
+	RequestsAsk Permission = "requests.ask"
 )
 
 var minRole = map[Permission]Role{
-	PeopleRead:  Employee,
-	PeopleWrite: Agent,
-	Administer:  Admin,
+	PeopleRead:   Employee,
+	PeopleWrite:  Agent,
+	Administer:   Admin,
+	RequestsWork: Agent,
+	RequestsAsk:  Employee,
 }
 
 // Can reports whether role r holds permission p.

@@ -23,6 +23,16 @@ type Change struct {
 	DueDate      *string // YYYY-MM-DD or dd/mm/yyyy; "" clears it
 }
 
+// TransitionError is a status change the workflow does not allow. It is ErrInvalidTransition
+// for errors.Is, and says from what to what so an edge can explain which moves are possible.
+type TransitionError struct{ From, To Status }
+
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("%v: %s → %s", ErrInvalidTransition, e.From, e.To)
+}
+
+func (e *TransitionError) Unwrap() error { return ErrInvalidTransition }
+
 // Update applies ch to request number for agent v, recording each change in the timeline and
 // the audit log, all or nothing.
 func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (Request, error) {
@@ -44,7 +54,7 @@ func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (R
 			if !slices.Contains(Statuses, *ch.Status) {
 				errs.Add("status", "status_invalid")
 			} else if !CanMove(r.Status, *ch.Status) {
-				return fmt.Errorf("%w: %s → %s", ErrInvalidTransition, r.Status, *ch.Status)
+				return &TransitionError{From: r.Status, To: *ch.Status}
 			}
 			next.Status = *ch.Status
 		}
@@ -95,9 +105,7 @@ func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (R
 		}
 		if ch.Tags != nil {
 			tags, tagErr := cleanTags(*ch.Tags)
-			if tagErr != "" {
-				errs.Add("tags", tagErr)
-			}
+			addTagError(&errs, tagErr)
 			next.Tags = tags
 		}
 		if err := errs.Err(); err != nil {

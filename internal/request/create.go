@@ -29,6 +29,7 @@ const (
 	maxTitle = 200
 	maxBody  = 20000
 	maxTags  = 10
+	maxTag   = 40
 )
 
 type queryer interface {
@@ -83,9 +84,7 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 			errs.Add("channel", "channel_invalid")
 		}
 		tags, tagErr := cleanTags(in.Tags)
-		if tagErr != "" {
-			errs.Add("tags", tagErr)
-		}
+		addTagError(&errs, tagErr)
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -135,7 +134,7 @@ func cleanTags(in []string) ([]string, string) {
 		if t == "" || slices.Contains(out, t) {
 			continue
 		}
-		if len(t) > 40 {
+		if len([]rune(t)) > maxTag {
 			return nil, "too_long"
 		}
 		out = append(out, t)
@@ -156,4 +155,14 @@ func (k *Desk) event(ctx context.Context, tx *sql.Tx, requestID int64, a audit.A
 		return fmt.Errorf("request: event %s: %w", kind, err)
 	}
 	return nil
+}
+
+// addTagError records a tag failure with the limit it broke.
+func addTagError(errs *valid.Errors, code string) {
+	switch code {
+	case "too_long":
+		errs.Add("tags", code, "max", fmt.Sprint(maxTag))
+	case "too_many":
+		errs.Add("tags", code, "max", fmt.Sprint(maxTags))
+	}
 }

@@ -9,8 +9,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"strings"
 	"slices"
+	"strings"
 	"time"
 
 	"majordome/internal/audit"
