@@ -100,3 +100,16 @@ RETURNING id;
 -- name: messages
 SELECT id, author_person_id, author_user_id, author_name, body, internal, channel, created_at
 FROM request_messages WHERE request_id = $1 AND ($2 = TRUE OR internal = FALSE) ORDER BY id;
+
+-- name: count
+-- The listing's visibility and filters, without the cursor: how many a saved view holds.
+SELECT COUNT(*)
+FROM requests r
+WHERE ($1 = TRUE OR r.requester_id = $2 OR (r.confidential = FALSE AND $3 = TRUE) OR r.assignee_id = $4)
+  AND ($5 = '' OR r.status = $5 OR ($5 = 'active' AND r.status NOT IN ('resolved', 'closed')))
+  AND ($6 = 0 OR r.category_id = $6)
+  AND ($7 = '' OR r.priority = $7)
+  AND ($8 = 0 OR r.assignee_id = $8 OR ($8 = -1 AND r.assignee_id IS NULL))
+  AND ($9 < 0 OR r.confidential = ($9 = 1))
+  AND ($10 = '' OR r.channel = $10)
+  AND ($11 = 0 OR r.requester_id = $11);

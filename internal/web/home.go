@@ -5,6 +5,7 @@ import (
 
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/httpx"
 	"majordome/internal/people"
 )
 
@@ -29,6 +30,11 @@ type setupStep struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	// Employees and managers have one place to ask and follow their requests: their home is
+	// the portal, shown here without a redirect.
+	if id, _ := httpx.IdentityFrom(r.Context()); !id.Can(auth.RequestsWork) {
+		return s.portal(w, r)
+	}
 	p := s.newPage(w, r, "home")
 	p.Title = p.T("home.title")
 	ctx := r.Context()

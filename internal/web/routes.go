@@ -37,6 +37,17 @@ func (s *Server) routes() {
 	s.page("POST /people/import", auth.PeopleWrite, s.importPreview)
 	s.page("POST /people/import/confirm", auth.PeopleWrite, s.importConfirm)
 
+	// The request desk: the queue and the request page for agents, the portal for everyone.
+	s.page("GET /requests", auth.RequestsWork, s.requestsList)
+	s.page("GET /requests/{number}", auth.RequestsWork, s.requestShow)
+	s.page("POST /requests/{number}", auth.RequestsWork, s.requestUpdate)
+	s.page("POST /requests/{number}/replies", auth.RequestsWork, s.requestReply)
+	s.page("GET /portal", auth.RequestsAsk, s.portal)
+	s.page("POST /portal", auth.RequestsAsk, s.portalCreate)
+	s.page("GET /portal/{number}", auth.RequestsAsk, s.portalShow)
+	s.page("POST /portal/{number}/replies", auth.RequestsAsk, s.portalReply)
+	s.page("POST /portal/{number}/rating", auth.RequestsAsk, s.portalRate)
+
 	// Settings, for admins.
 	s.page("GET /settings", auth.Administer, s.settingsPage)
 	s.page("POST /settings", auth.Administer, s.settingsSave)
