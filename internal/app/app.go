@@ -26,6 +26,7 @@ import (
 	"majordome/internal/jobs"
 	"majordome/internal/people"
 	"majordome/internal/request"
+	"majordome/internal/search"
 	"majordome/internal/settings"
 	"majordome/internal/upload"
 	"majordome/internal/web"
@@ -41,6 +42,7 @@ type App struct {
 	People   *people.Directory
 	Requests *request.Desk
 	Jobs     *jobs.Queue
+	Search   *search.Index
 	Settings *settings.Store
 	Upload   *upload.Service
 	I18n     *i18n.Catalog
@@ -77,10 +79,11 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Auth = auth.New(d, a.Audit)
 	a.People = people.New(d, a.Audit)
 	a.Settings = settings.New(d, a.Audit)
-	a.Requests = request.New(d, a.Audit)
+	a.Search = search.New(d)
+	a.Requests = request.New(d, a.Audit).WithSearch(a.Search)
 	a.Upload = upload.New(d)
 	a.Jobs = jobs.New(d, log, jobs.Options{})
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries()} {
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}

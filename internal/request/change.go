@@ -186,6 +186,9 @@ func (k *Desk) write(ctx context.Context, tx *sql.Tx, r, next Request) error {
 		}
 		before[d.kind], after[d.kind] = d.from, d.to
 	}
+	if err := k.index(ctx, tx, r.Number); err != nil {
+		return err
+	}
 	return k.audit.Record(ctx, tx, audit.Change{Action: "request.update", EntityType: "request", EntityID: r.ID,
 		EntityName: r.Ref(), Before: before, After: after})
 }

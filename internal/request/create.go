@@ -115,6 +115,9 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		if err := k.event(ctx, tx, id, a, "created", "", string(in.Channel)); err != nil {
 			return err
 		}
+		if err := k.index(ctx, tx, number); err != nil {
+			return err
+		}
 		var err error
 		if r, err = k.get(ctx, tx, number); err != nil {
 			return err

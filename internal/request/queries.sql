@@ -113,3 +113,9 @@ WHERE ($1 = TRUE OR r.requester_id = $2 OR (r.confidential = FALSE AND $3 = TRUE
   AND ($9 < 0 OR r.confidential = ($9 = 1))
   AND ($10 = '' OR r.channel = $10)
   AND ($11 = 0 OR r.requester_id = $11);
+
+-- name: number-of
+SELECT number FROM requests WHERE id = $1;
+
+-- name: all-numbers
+SELECT number FROM requests ORDER BY number;

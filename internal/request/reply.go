@@ -77,6 +77,11 @@ func (k *Desk) Reply(ctx context.Context, v Viewer, number int64, body string, i
 		if _, err := tx.ExecContext(ctx, k.q.Get("touch"), r.ID, now); err != nil {
 			return err
 		}
+		if !internal {
+			if err := k.index(ctx, tx, r.Number); err != nil {
+				return err
+			}
+		}
 		action := "request.reply"
 		if internal {
 			action = "request.note"

@@ -16,6 +16,7 @@ import (
 	"majordome/internal/audit"
 	"majordome/internal/auth"
 	"majordome/internal/db"
+	"majordome/internal/search"
 )
 
 //go:embed queries*.sql
@@ -155,16 +156,23 @@ var (
 
 // Desk is the request service.
 type Desk struct {
-	db    *db.DB
-	q     *db.Queries
-	audit *audit.Log
-	now   func() time.Time
+	db     *db.DB
+	q      *db.Queries
+	audit  *audit.Log
+	search *search.Index // nil: requests are not searchable (tests of other parts)
+	now    func() time.Time
 }
 
 // New returns the desk stored in d.
 func New(d *db.DB, log *audit.Log) *Desk {
 	return &Desk{db: d, q: db.MustLoadQueries("request", queriesFS, d.Dialect), audit: log,
 		now: func() time.Time { return time.Now().UTC() }}
+}
+
+// WithSearch makes the desk keep idx up to date with every request and answer Search from it.
+func (k *Desk) WithSearch(idx *search.Index) *Desk {
+	k.search = idx
+	return k
 }
 
 // Queries exposes the package's statements to the start-up check.
