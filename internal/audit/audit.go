@@ -142,12 +142,16 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	if len(action) > 0 && action[len(action)-1] == '.' {
 		action, prefix = "", f.Action+"%"
 	}
+	// Times are compared in UTC: SQLite stores them as text, where an offset other than the
+	// stored one would compare wrongly.
 	var from, to *time.Time
 	if !f.From.IsZero() {
-		from = &f.From
+		u := f.From.UTC()
+		from = &u
 	}
 	if !f.To.IsZero() {
-		to = &f.To
+		u := f.To.UTC()
+		to = &u
 	}
 	actor := ""
 	if f.Actor != "" {
