@@ -26,6 +26,7 @@ import (
 	"majordome/internal/i18n"
 	"majordome/internal/people"
 	"majordome/internal/request"
+	"majordome/internal/search"
 	"majordome/internal/testutil"
 	"majordome/internal/valid"
 )
@@ -79,7 +80,7 @@ func newEnv(t *testing.T, d *db.DB) *env {
 		t.Fatal(err)
 	}
 	log := audit.New(d)
-	e := &env{t: t, Audit: log, Auth: auth.New(d, log), People: people.New(d, log), Requests: request.New(d, log), router: router}
+	e := &env{t: t, Audit: log, Auth: auth.New(d, log), People: people.New(d, log), Requests: request.New(d, log).WithSearch(search.New(d)), router: router}
 	if err := e.Requests.EnsureDefaultCategories(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -38,10 +38,9 @@ func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 // assignee names nothing: the answer is then an empty list, as for a team no one is in.
 func (s *server) requestFilter(r *http.Request) (f request.Filter, none bool, err error) {
 	ctx, q := r.Context(), r.URL.Query()
-	// Full-text search comes with the search engine (internal/search). Until then q is refused
-	// rather than ignored: a script searching would otherwise get the whole desk as its answer.
-	if q.Get("q") != "" {
-		return f, false, invalidParameter("q", "Full-text search (q) is not available yet: it comes with the search engine. Filter with status, category, priority, assignee, confidential or channel meanwhile.")
+	f.Text = q.Get("q")
+	if len([]rune(f.Text)) > 200 {
+		return f, false, invalidParameter("q", "q is at most 200 characters.")
 	}
 	cursor, limit, err := pageParams(r)
 	if err != nil {

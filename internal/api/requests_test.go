@@ -369,9 +369,7 @@ func TestRequestListFilters(t *testing.T) {
 			{"cursor=abc", "cursor", false},
 			{"cursor=-3", "cursor", false},
 			{"assignee=me", "assignee", false},
-			// Full-text search comes with the search engine: q is refused, not ignored, and
-			// openapi.json leaves it out until then.
-			{"q=wifi", "q", false},
+			{"q=" + strings.Repeat("a", 201), "q", true},
 		}
 		for _, tt := range bad {
 			t.Run(tt.query, func(t *testing.T) {
@@ -382,9 +380,47 @@ func TestRequestListFilters(t *testing.T) {
 				}
 			})
 		}
-		p := problemOf(t, k.do(call{method: "GET", path: "/api/v1/requests?q=wifi", token: k.admin}), 400)
-		if !strings.Contains(p.Detail, "search engine") {
-			t.Errorf("the detail should say search is coming: %q", p.Detail)
+	})
+}
+
+func TestRequestSearch(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		k := newDesk(t, d)
+		k.file(request.NewRequest{Title: "Électricité coupée salle B", RequesterEmail: "helene.dupre@exemple.fr"})
+		k.file(request.NewRequest{Title: "Fuite d'eau dans la cuisine", RequesterEmail: "zoe.thomas@exemple.fr", Priority: request.Urgent})
+		k.file(request.NewRequest{Title: "Électricité : prime sur ma paie", RequesterEmail: "zoe.thomas@exemple.fr", Category: "RH & paie"})
+		titles := func(token, query string) []string {
+			var list struct {
+				Items []struct {
+					Title string `json:"title"`
+				} `json:"items"`
+				NextCursor *string `json:"next_cursor"`
+			}
+			r := k.do(call{method: "GET", path: "/api/v1/requests?" + query, token: token})
+			if r.Status != 200 {
+				t.Fatalf("%s: %d %s", query, r.Status, r.Body)
+			}
+			r.decode(t, &list)
+			if list.NextCursor != nil {
+				t.Errorf("a search has no next page")
+			}
+			var out []string
+			for _, it := range list.Items {
+				out = append(out, it.Title)
+			}
+			return out
+		}
+		if got := titles(k.admin, "q=electricite"); len(got) != 2 {
+			t.Fatalf("admin search: %v", got)
+		}
+		if got := titles(k.agent, "q=ELECTRICIT%C3%89"); len(got) != 1 || got[0] != "Électricité coupée salle B" {
+			t.Fatalf("an agent token must not find the confidential request: %v", got)
+		}
+		if got := titles(k.admin, "q=cuisi&priority=urgent"); len(got) != 1 {
+			t.Fatalf("prefix search with a filter: %v", got)
+		}
+		if got := titles(k.admin, "q=cuisine&priority=low"); len(got) != 0 {
+			t.Fatalf("filters still apply to a search: %v", got)
 		}
 	})
 }

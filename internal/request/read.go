@@ -141,6 +141,7 @@ func (k *Desk) Timeline(ctx context.Context, v Viewer, r Request) ([]Event, erro
 
 // Filter narrows a listing. Zero fields do not filter.
 type Filter struct {
+	Text         string // full-text search: results come ranked best first, without a next page
 	Status       string // a status, or "active" for everything not resolved or closed
 	CategoryID   int64
 	Priority     Priority
@@ -162,6 +163,9 @@ type Page struct {
 func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
+	}
+	if strings.TrimSpace(f.Text) != "" {
+		return k.searchList(ctx, v, f)
 	}
 	conf := -1
 	if f.Confidential != nil {
@@ -233,4 +237,40 @@ func (r Request) Excerpt(n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// searchList answers a List with a Text: the best search matches that also pass the other
+// filters, best first.
+func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error) {
+	hits, err := k.Search(ctx, v, f.Text, 100)
+	if err != nil {
+		return Page{}, err
+	}
+	var p Page
+	for _, h := range hits {
+		if r := h.Request; f.matches(r) {
+			p.Items = append(p.Items, r)
+			if len(p.Items) == f.Limit {
+				break
+			}
+		}
+	}
+	return p, nil
+}
+
+// matches applies the filters other than Text and Cursor to r, as the list query does.
+func (f Filter) matches(r Request) bool {
+	switch {
+	case f.Status == "active" && r.Status.IsDone(),
+		f.Status != "" && f.Status != "active" && string(r.Status) != f.Status,
+		f.CategoryID != 0 && r.CategoryID != f.CategoryID,
+		f.Priority != "" && r.Priority != f.Priority,
+		f.AssigneeID == -1 && r.AssigneeID != 0,
+		f.AssigneeID > 0 && r.AssigneeID != f.AssigneeID,
+		f.Confidential != nil && r.Confidential != *f.Confidential,
+		f.Channel != "" && r.Channel != f.Channel,
+		f.RequesterID != 0 && r.RequesterID != f.RequesterID:
+		return false
+	}
+	return true
 }

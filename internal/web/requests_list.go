@@ -16,7 +16,7 @@ import (
 const queuePageSize = 50
 
 // queueFilterKeys are the query parameters of the queue's filters, in the order URLs write them.
-var queueFilterKeys = []string{"status", "category", "priority", "assignee", "confidential", "channel"}
+var queueFilterKeys = []string{"q", "status", "category", "priority", "assignee", "confidential", "channel"}
 
 // statusGroups are the status filter's choices that stand for more than one status. The desk
 // lists one status (or "active") at a time, so a group is listed status by status and merged.
@@ -119,7 +119,7 @@ func queueFilters(q url.Values) url.Values {
 // queueFilter turns the filters into the desk's, for viewer v ("me" is v's account). The
 // status is left to statusesOf.
 func queueFilter(fs url.Values, v request.Viewer) request.Filter {
-	f := request.Filter{Priority: request.Priority(fs.Get("priority")), Channel: request.Channel(fs.Get("channel"))}
+	f := request.Filter{Text: fs.Get("q"), Priority: request.Priority(fs.Get("priority")), Channel: request.Channel(fs.Get("channel"))}
 	f.CategoryID, _ = strconv.ParseInt(fs.Get("category"), 10, 64)
 	switch a := fs.Get("assignee"); a {
 	case "me":
@@ -168,7 +168,9 @@ func (s *Server) listStatuses(ctx context.Context, v request.Viewer, f request.F
 		all = append(all, page.Items...)
 		more = more || page.NextCursor != 0
 	}
-	slices.SortFunc(all, func(a, b request.Request) int { return cmp.Compare(b.Number, a.Number) })
+	if f.Text == "" || len(statuses) > 1 { // a single search keeps its ranking
+		slices.SortFunc(all, func(a, b request.Request) int { return cmp.Compare(b.Number, a.Number) })
+	}
 	var out request.Page
 	if len(all) > f.Limit {
 		all, more = all[:f.Limit], true

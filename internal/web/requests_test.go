@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -455,5 +456,23 @@ func TestEmployeesCannotWorkTheDesk(t *testing.T) {
 	if !strings.Contains(admin.Body, `href="/requests" data-shortcut="g d"`) || !strings.Contains(admin.Body, `href="/portal"`) ||
 		!strings.Contains(admin.Body, "Bonjour Camille") {
 		t.Error("an admin's home: Aujourd'hui, with the queue and the portal in the sidebar")
+	}
+}
+
+func TestRequestQueueSearch(t *testing.T) {
+	d := newDesk(t)
+	elec := d.file("Électricité coupée salle B", "helene.bernard@exemple.fr", "", request.Normal, request.Web)
+	d.file("Fuite d'eau dans la cuisine", "zoe.thomas@exemple.fr", "", request.Urgent, request.Web)
+	pay := d.file("Électricité : prime sur ma paie", "zoe.thomas@exemple.fr", "RH & paie", request.Normal, request.Web)
+	page := d.camille.get("/requests?q=electricite")
+	if got := rows(page); len(got) != 2 || !strings.Contains(page.Body, `value="electricite"`) {
+		t.Fatalf("admin search: %v", got)
+	}
+	got := rows(d.jerome.get("/requests?q=ELECTRICITE"))
+	if len(got) != 1 || got[0] != strconv.FormatInt(elec.Number, 10) {
+		t.Fatalf("another agent must not find the confidential request #%d: %v", pay.Number, got)
+	}
+	if got := rows(d.camille.get("/requests?q=cuisine&priority=low")); len(got) != 0 {
+		t.Fatalf("filters still apply to a search: %v", got)
 	}
 }
