@@ -62,8 +62,9 @@ LIMIT $13;
 -- name: tags
 SELECT tag FROM request_tags WHERE request_id = $1 ORDER BY tag;
 
--- name: tags-range
-SELECT request_id, tag FROM request_tags WHERE request_id BETWEEN $1 AND $2 ORDER BY request_id, tag;
+-- name: tags-by-ids
+-- $1 is a JSON array of request ids: one statement for any number of them, on both engines.
+SELECT request_id, tag FROM request_tags WHERE request_id IN (SELECT value FROM json_each($1)) ORDER BY request_id, tag;
 
 -- name: tag-insert
 INSERT INTO request_tags (request_id, tag) VALUES ($1, $2);
@@ -114,8 +115,16 @@ WHERE ($1 = TRUE OR r.requester_id = $2 OR (r.confidential = FALSE AND $3 = TRUE
   AND ($10 = '' OR r.channel = $10)
   AND ($11 = 0 OR r.requester_id = $11);
 
--- name: number-of
-SELECT number FROM requests WHERE id = $1;
-
 -- name: all-numbers
 SELECT number FROM requests ORDER BY number;
+
+-- name: get-by-ids
+SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || ' ' || p.last_name, p.email,
+       r.category_id, c.name, r.priority, r.status, r.assignee_id, u.name, r.due_date, r.channel, r.confidential,
+       r.incident_id, r.merged_into_id, r.first_response_at, r.resolved_at, r.closed_at, r.satisfaction,
+       r.satisfaction_comment, r.created_at, r.updated_at
+FROM requests r
+JOIN people p ON p.id = r.requester_id
+LEFT JOIN categories c ON c.id = r.category_id
+LEFT JOIN users u ON u.id = r.assignee_id
+WHERE r.id IN (SELECT value FROM json_each($1));

@@ -3,6 +3,7 @@ package request
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -198,18 +199,18 @@ func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	return p, k.loadTags(ctx, p.Items)
 }
 
-// loadTags fills the tags of a page of requests with one query over their id range.
+// loadTags fills the tags of a page of requests with one query.
 func (k *Desk) loadTags(ctx context.Context, items []Request) error {
 	if len(items) == 0 {
 		return nil
 	}
-	lo, hi := items[0].ID, items[0].ID
-	byID := map[int64]*Request{}
+	byID := make(map[int64]*Request, len(items))
+	ids := make([]int64, len(items))
 	for i := range items {
-		lo, hi = min(lo, items[i].ID), max(hi, items[i].ID)
 		byID[items[i].ID] = &items[i]
+		ids[i] = items[i].ID
 	}
-	rows, err := k.db.R.QueryContext(ctx, k.q.Get("tags-range"), lo, hi)
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("tags-by-ids"), idList(ids))
 	if err != nil {
 		return fmt.Errorf("request: tags: %w", err)
 	}
@@ -225,6 +226,12 @@ func (k *Desk) loadTags(ctx context.Context, items []Request) error {
 		}
 	}
 	return rows.Err()
+}
+
+// idList writes ids as the JSON array the *-by-ids queries read.
+func idList(ids []int64) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
 }
 
 // Ref is "#1042", how people name a request.

@@ -98,20 +98,43 @@ func (k *Desk) Search(ctx context.Context, v Viewer, text string, limit int) ([]
 	if err != nil {
 		return nil, fmt.Errorf("request: search: %w", err)
 	}
-	out := make([]Hit, 0, len(hits))
-	for _, h := range hits {
-		var number int64
-		if err := k.db.R.QueryRowContext(ctx, k.q.Get("number-of"), h.ID).Scan(&number); err != nil {
-			if isNoRows(err) {
-				continue
-			}
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	// Read every hit in one query (and their tags in another), rather than a few per hit.
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("get-by-ids"), idList(ids))
+	if err != nil {
+		return nil, fmt.Errorf("request: search: %w", err)
+	}
+	var found []Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("request: search: %w", err)
 		}
-		r, err := k.get(ctx, k.db.R, number)
-		if err != nil || !v.CanSee(r) {
-			continue
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("request: search: %w", err)
+	}
+	if err := k.loadTags(ctx, found); err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Request, len(found))
+	for _, r := range found {
+		byID[r.ID] = r
+	}
+	out := make([]Hit, 0, len(hits))
+	for _, h := range hits {
+		if r, ok := byID[h.ID]; ok && v.CanSee(r) {
+			out = append(out, Hit{Request: r, Snippet: h.Snippet})
 		}
-		out = append(out, Hit{Request: r, Snippet: h.Snippet})
 	}
 	return out, nil
 }
