@@ -114,6 +114,10 @@ func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (R
 		if err := k.write(ctx, tx, r, next); err != nil {
 			return err
 		}
+		// Tags, confidentiality and assignee change what search holds and who may find it.
+		if err := k.index(ctx, tx, number); err != nil {
+			return err
+		}
 		after, err = k.get(ctx, tx, number)
 		return err
 	})
@@ -121,6 +125,7 @@ func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (R
 }
 
 // write stores next over r, with a timeline event per changed property and one audit entry.
+// It leaves the search index to its callers, which know whether the text changed too.
 func (k *Desk) write(ctx context.Context, tx *sql.Tx, r, next Request) error {
 	a := audit.ActorFrom(ctx)
 	now := k.now()
@@ -185,9 +190,6 @@ func (k *Desk) write(ctx context.Context, tx *sql.Tx, r, next Request) error {
 			return err
 		}
 		before[d.kind], after[d.kind] = d.from, d.to
-	}
-	if err := k.index(ctx, tx, r.Number); err != nil {
-		return err
 	}
 	return k.audit.Record(ctx, tx, audit.Change{Action: "request.update", EntityType: "request", EntityID: r.ID,
 		EntityName: r.Ref(), Before: before, After: after})

@@ -77,7 +77,7 @@ func (k *Desk) Reply(ctx context.Context, v Viewer, number int64, body string, i
 		if _, err := tx.ExecContext(ctx, k.q.Get("touch"), r.ID, now); err != nil {
 			return err
 		}
-		if !internal {
+		if !internal { // a note is not searchable, and write does not index
 			if err := k.index(ctx, tx, r.Number); err != nil {
 				return err
 			}
