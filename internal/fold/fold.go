@@ -11,6 +11,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// ligatures are the letters that fold to two: "cœur" is searched as "coeur".
+var ligatures = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss")
+
 // Key returns s lower-cased, without diacritics, with runs of white space collapsed to one
 // space and trimmed. "  Zoé   THOMAS " → "zoe thomas".
 func Key(s string) string {
@@ -19,6 +22,6 @@ func Key(s string) string {
 	if err != nil {
 		out = s
 	}
-	out = strings.NewReplacer("œ", "oe", "Œ", "oe", "æ", "ae", "Æ", "ae", "ß", "ss").Replace(out)
+	out = ligatures.Replace(out)
 	return strings.Join(strings.Fields(strings.ToLower(out)), " ")
 }

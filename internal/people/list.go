@@ -76,6 +76,9 @@ func (d *Directory) Count(ctx context.Context, p ListParams) (int, error) {
 	return n, nil
 }
 
+// likeWildcards removes what LIKE would read as a wildcard or an escape.
+var likeWildcards = strings.NewReplacer(`\`, ``, `%`, ``, `_`, ``)
+
 // searchWords turns a search into up to three LIKE patterns, all of which must match.
 func searchWords(q string) [3]string {
 	var w [3]string
@@ -83,7 +86,7 @@ func searchWords(q string) [3]string {
 		if i == len(w) {
 			break
 		}
-		word = strings.NewReplacer(`\`, ``, `%`, ``, `_`, ``).Replace(word)
+		word = likeWildcards.Replace(word)
 		w[i] = "%" + word + "%"
 	}
 	return w

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
@@ -83,9 +82,6 @@ func (p *Page) Val(field string) string { return p.Form.Get(field) }
 
 // IsAdmin reports whether the reader is an admin.
 func (p *Page) IsAdmin() bool { return p.User != nil && p.User.Role == "admin" }
-
-// HTML marks trusted, already-escaped text as HTML (translations with markup).
-func (p *Page) HTML(s string) template.HTML { return template.HTML(s) }
 
 // setErrors fills FieldErrors from a validation failure, in the page's language.
 func (p *Page) setErrors(errs valid.Errors) {
