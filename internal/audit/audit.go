@@ -142,16 +142,12 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	if len(action) > 0 && action[len(action)-1] == '.' {
 		action, prefix = "", f.Action+"%"
 	}
-	// Times are compared in UTC: SQLite stores them as text, where an offset other than the
-	// stored one would compare wrongly.
 	var from, to *time.Time
 	if !f.From.IsZero() {
-		u := f.From.UTC()
-		from = &u
+		from = &f.From
 	}
 	if !f.To.IsZero() {
-		u := f.To.UTC()
-		to = &u
+		to = &f.To
 	}
 	actor := ""
 	if f.Actor != "" {

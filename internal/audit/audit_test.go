@@ -12,7 +12,8 @@ import (
 )
 
 // TestTimeFiltersIgnoreTheCallersTimezone guards a real bug: SQLite keeps times as text, so a
-// bound given in Paris time compared wrongly with entries stored in UTC around midnight.
+// bound given in Paris time compared wrongly with entries stored in UTC around midnight, until
+// the database layer wrote every time in UTC.
 func TestTimeFiltersIgnoreTheCallersTimezone(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		log := audit.New(d)

@@ -69,7 +69,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("db: create data folder: %w", err)
 		}
 	}
-	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite"
+	// Times are written in UTC whatever location the caller's time.Time carries: SQLite keeps
+	// them as text and compares them as text, so one offset for all is what makes < and > right.
+	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite&_timezone=UTC"
 	w, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {

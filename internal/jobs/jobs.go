@@ -203,7 +203,7 @@ type enqueueOptions struct {
 }
 
 // At makes the job runnable from t on rather than now.
-func At(t time.Time) EnqueueOption { return func(o *enqueueOptions) { o.runAt = t.UTC() } } // UTC: SQLite compares times as text
+func At(t time.Time) EnqueueOption { return func(o *enqueueOptions) { o.runAt = t } }
 
 // Key makes the job unique among pending jobs: while a job with key waits, enqueuing another is a
 // no-op. Name keys after the work, such as "sla-check:1042" or "focus-batch:2026-11-23T11:00".
