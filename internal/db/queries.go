@@ -17,16 +17,45 @@ type Queries struct {
 	m   map[string]string
 }
 
-// LoadQueries reads queries.sql from fsys, then the dialect's override file if present. Names are
-// declared with a line "-- name: NAME"; parameters are written $1, $2… as in PostgreSQL and
-// rewritten to SQLite's numbered ?1, ?2… form when needed.
+// LoadQueries reads queries.sql from fsys, then every queries_FEATURE.sql beside it (a package
+// whose features each keep their statements apart), then the dialect's override files
+// (queries.postgres.sql, queries_FEATURE.sqlite.sql…) where the engines truly differ. Names are
+// declared with a line "-- name: NAME" and are unique across the base files; an override file
+// replaces a name. Parameters are written $1, $2… as in PostgreSQL and rewritten to SQLite's
+// numbered ?1, ?2… form when needed.
 func LoadQueries(pkg string, fsys fs.FS, d Dialect) (*Queries, error) {
 	q := &Queries{pkg: pkg, m: map[string]string{}}
-	if err := q.load(fsys, "queries.sql", d, false); err != nil {
+	if err := q.load(fsys, "queries.sql", d, false, false); err != nil {
 		return nil, err
 	}
-	if err := q.load(fsys, "queries."+string(d)+".sql", d, true); err != nil {
+	features, err := fs.Glob(fsys, "queries_*.sql")
+	if err != nil {
 		return nil, err
+	}
+	var bases, overrides []string
+	for _, f := range features {
+		stem := strings.TrimSuffix(f, ".sql")
+		switch {
+		case strings.HasSuffix(stem, "."+string(d)):
+			overrides = append(overrides, f)
+		case strings.Contains(stem, "."):
+			// another engine's override
+		default:
+			bases = append(bases, f)
+		}
+	}
+	for _, f := range bases {
+		if err := q.load(fsys, f, d, false, false); err != nil {
+			return nil, err
+		}
+	}
+	if err := q.load(fsys, "queries."+string(d)+".sql", d, true, true); err != nil {
+		return nil, err
+	}
+	for _, f := range overrides {
+		if err := q.load(fsys, f, d, true, true); err != nil {
+			return nil, err
+		}
 	}
 	return q, nil
 }
@@ -40,7 +69,7 @@ func MustLoadQueries(pkg string, fsys fs.FS, d Dialect) *Queries {
 	return q
 }
 
-func (q *Queries) load(fsys fs.FS, file string, d Dialect, optional bool) error {
+func (q *Queries) load(fsys fs.FS, file string, d Dialect, optional, override bool) error {
 	b, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		if optional {
@@ -60,6 +89,9 @@ func (q *Queries) load(fsys fs.FS, file string, d Dialect, optional bool) error 
 		}
 		if d == SQLite {
 			sql = toSQLiteParams(sql)
+		}
+		if _, dup := q.m[name]; dup && !override {
+			return fmt.Errorf("db: %s/%s: query %q is defined twice", q.pkg, file, name)
 		}
 		q.m[name] = sql
 		body.Reset()

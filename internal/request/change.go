@@ -191,6 +191,13 @@ func (k *Desk) write(ctx context.Context, tx *sql.Tx, r, next Request) error {
 		}
 		before[d.kind], after[d.kind] = d.from, d.to
 	}
-	return k.audit.Record(ctx, tx, audit.Change{Action: "request.update", EntityType: "request", EntityID: r.ID,
-		EntityName: r.Ref(), Before: before, After: after})
+	if err := k.audit.Record(ctx, tx, audit.Change{Action: "request.update", EntityType: "request", EntityID: r.ID,
+		EntityName: r.Ref(), Before: before, After: after}); err != nil {
+		return err
+	}
+	stored, err := k.get(ctx, tx, r.Number)
+	if err != nil {
+		return err
+	}
+	return k.afterChange(ctx, tx, r, stored)
 }

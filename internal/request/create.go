@@ -60,6 +60,11 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 				return err
 			}
 		}
+		if requesterID != 0 {
+			if err := k.beforeCreate(ctx, tx, &in, requesterID); err != nil {
+				return err
+			}
+		}
 		var cat Category
 		if in.Category != "" {
 			c, ok, err := k.categoryByName(ctx, tx, in.Category)
@@ -120,6 +125,9 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		}
 		var err error
 		if r, err = k.get(ctx, tx, number); err != nil {
+			return err
+		}
+		if err := k.afterCreate(ctx, tx, r); err != nil {
 			return err
 		}
 		return k.audit.Record(ctx, tx, audit.Change{Action: "request.create", EntityType: "request", EntityID: id,

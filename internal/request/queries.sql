@@ -31,7 +31,8 @@ RETURNING id;
 SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || ' ' || p.last_name, p.email,
        r.category_id, c.name, r.priority, r.status, r.assignee_id, u.name, r.due_date, r.channel, r.confidential,
        r.incident_id, r.merged_into_id, r.first_response_at, r.resolved_at, r.closed_at, r.satisfaction,
-       r.satisfaction_comment, r.created_at, r.updated_at
+       r.satisfaction_comment, r.created_at, r.updated_at,
+       r.first_response_due_at, r.resolution_due_at, r.sla_paused_at
 FROM requests r
 JOIN people p ON p.id = r.requester_id
 LEFT JOIN categories c ON c.id = r.category_id
@@ -42,7 +43,8 @@ WHERE r.number = $1;
 SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || ' ' || p.last_name, p.email,
        r.category_id, c.name, r.priority, r.status, r.assignee_id, u.name, r.due_date, r.channel, r.confidential,
        r.incident_id, r.merged_into_id, r.first_response_at, r.resolved_at, r.closed_at, r.satisfaction,
-       r.satisfaction_comment, r.created_at, r.updated_at
+       r.satisfaction_comment, r.created_at, r.updated_at,
+       r.first_response_due_at, r.resolution_due_at, r.sla_paused_at
 FROM requests r
 JOIN people p ON p.id = r.requester_id
 LEFT JOIN categories c ON c.id = r.category_id
@@ -122,7 +124,8 @@ SELECT number FROM requests ORDER BY number;
 SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || ' ' || p.last_name, p.email,
        r.category_id, c.name, r.priority, r.status, r.assignee_id, u.name, r.due_date, r.channel, r.confidential,
        r.incident_id, r.merged_into_id, r.first_response_at, r.resolved_at, r.closed_at, r.satisfaction,
-       r.satisfaction_comment, r.created_at, r.updated_at
+       r.satisfaction_comment, r.created_at, r.updated_at,
+       r.first_response_due_at, r.resolution_due_at, r.sla_paused_at
 FROM requests r
 JOIN people p ON p.id = r.requester_id
 LEFT JOIN categories c ON c.id = r.category_id

@@ -15,14 +15,16 @@ func scanRequest(sc interface{ Scan(...any) error }) (Request, error) {
 	var r Request
 	var catID, assigneeID, incidentID, mergedID, satisfaction sql.NullInt64
 	var category, assignee, due sql.NullString
-	var first, resolved, closed sql.NullTime
+	var first, resolved, closed, firstDue, resolutionDue, paused sql.NullTime
 	err := sc.Scan(&r.ID, &r.Number, &r.Title, &r.Description, &r.RequesterID, &r.RequesterName, &r.RequesterEmail,
 		&catID, &category, &r.Priority, &r.Status, &assigneeID, &assignee, &due, &r.Channel, &r.Confidential,
-		&incidentID, &mergedID, &first, &resolved, &closed, &satisfaction, &r.SatisfactionNote, &r.CreatedAt, &r.UpdatedAt)
+		&incidentID, &mergedID, &first, &resolved, &closed, &satisfaction, &r.SatisfactionNote, &r.CreatedAt, &r.UpdatedAt,
+		&firstDue, &resolutionDue, &paused)
 	r.CategoryID, r.Category = catID.Int64, category.String
 	r.AssigneeID, r.AssigneeName, r.DueDate = assigneeID.Int64, assignee.String, due.String
 	r.IncidentID, r.MergedIntoID, r.Satisfaction = incidentID.Int64, mergedID.Int64, int(satisfaction.Int64)
 	r.FirstResponseAt, r.ResolvedAt, r.ClosedAt = ptr(first), ptr(resolved), ptr(closed)
+	r.FirstResponseDue, r.ResolutionDue, r.SLAPausedAt = ptr(firstDue), ptr(resolutionDue), ptr(paused)
 	return r, err
 }
 

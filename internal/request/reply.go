@@ -82,6 +82,9 @@ func (k *Desk) Reply(ctx context.Context, v Viewer, number int64, body string, i
 				return err
 			}
 		}
+		if err := k.afterMessage(ctx, tx, r, m, isRequester); err != nil {
+			return err
+		}
 		action := "request.reply"
 		if internal {
 			action = "request.note"

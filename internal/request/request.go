@@ -111,6 +111,12 @@ type Request struct {
 	SatisfactionNote string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+
+	// The SLA: when the first response and the resolution are due, in business hours of the
+	// requester's site, and since when the clock has been paused (waiting on the requester).
+	FirstResponseDue *time.Time
+	ResolutionDue    *time.Time
+	SLAPausedAt      *time.Time
 }
 
 // Message is one entry of a request's conversation.
