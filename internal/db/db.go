@@ -72,7 +72,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Times are written in UTC whatever location the caller's time.Time carries: SQLite keeps
 	// them as text and compares them as text, so one offset for all is what makes < and > right.
 	common := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_time_format=sqlite&_timezone=UTC"
-	w, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+
+	w, err := openSQLitePool("file:" + url.PathEscape(path) + "?" + common +
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
@@ -83,7 +83,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+url.PathEscape(path)+"?"+common+"&_pragma=query_only(1)")
+	r, err := openSQLitePool("file:" + url.PathEscape(path) + "?" + common + "&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("db: open sqlite: %w", err)
