@@ -14,6 +14,7 @@ import (
 // where the engines truly differ) and loads it once at start-up.
 type Queries struct {
 	pkg string
+	d   Dialect
 	m   map[string]string
 }
 
@@ -24,7 +25,7 @@ type Queries struct {
 // replaces a name. Parameters are written $1, $2… as in PostgreSQL and rewritten to SQLite's
 // numbered ?1, ?2… form when needed.
 func LoadQueries(pkg string, fsys fs.FS, d Dialect) (*Queries, error) {
-	q := &Queries{pkg: pkg, m: map[string]string{}}
+	q := &Queries{pkg: pkg, d: d, m: map[string]string{}}
 	if err := q.load(fsys, "queries.sql", d, false, false); err != nil {
 		return nil, err
 	}
@@ -158,6 +159,17 @@ func (q *Queries) Get(name string) string {
 		panic(fmt.Sprintf("db: %s has no query named %q", q.pkg, name))
 	}
 	return s
+}
+
+// Extend returns the named statement followed by tail (a WHERE clause built from the filters
+// that are set, an ORDER BY…), for the few listings whose conditions depend on their input.
+// tail's parameters are written $N like the files' and rebound for the dialect.
+func (q *Queries) Extend(name, tail string) string {
+	base := strings.TrimSuffix(strings.TrimSpace(q.Get(name)), ";")
+	if q.d == SQLite {
+		tail = toSQLiteParams(tail)
+	}
+	return base + "\n" + tail
 }
 
 // Names lists the statements, for the test that prepares each of them.

@@ -23,8 +23,8 @@ UPDATE counters SET value = value + 1 WHERE name = 'request' RETURNING value;
 
 -- name: insert
 INSERT INTO requests (number, title, description, requester_id, category_id, priority, status, channel,
-                      confidential, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $9)
+                      confidential, created_at, updated_at, assignee_id)
+VALUES ($1, $2, $3, $4, $5, $6, 'new', $7, $8, $9, $9, $10)
 RETURNING id;
 
 -- name: get
@@ -40,6 +40,8 @@ LEFT JOIN users u ON u.id = r.assignee_id
 WHERE r.number = $1;
 
 -- name: list
+-- The listing's rows; Filter.where adds the conditions of the filters that are set, then the
+-- order and the limit.
 SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || ' ' || p.last_name, p.email,
        r.category_id, c.name, r.priority, r.status, r.assignee_id, u.name, r.due_date, r.channel, r.confidential,
        r.incident_id, r.merged_into_id, r.first_response_at, r.resolved_at, r.closed_at, r.satisfaction,
@@ -48,18 +50,7 @@ SELECT r.id, r.number, r.title, r.description, r.requester_id, p.first_name || '
 FROM requests r
 JOIN people p ON p.id = r.requester_id
 LEFT JOIN categories c ON c.id = r.category_id
-LEFT JOIN users u ON u.id = r.assignee_id
-WHERE ($1 = TRUE OR r.requester_id = $2 OR (r.confidential = FALSE AND $3 = TRUE) OR r.assignee_id = $4)
-  AND ($5 = '' OR r.status = $5 OR ($5 = 'active' AND r.status NOT IN ('resolved', 'closed')))
-  AND ($6 = 0 OR r.category_id = $6)
-  AND ($7 = '' OR r.priority = $7)
-  AND ($8 = 0 OR r.assignee_id = $8 OR ($8 = -1 AND r.assignee_id IS NULL))
-  AND ($9 < 0 OR r.confidential = ($9 = 1))
-  AND ($10 = '' OR r.channel = $10)
-  AND ($11 = 0 OR r.requester_id = $11)
-  AND ($12 = 0 OR r.number < $12)
-ORDER BY r.number DESC
-LIMIT $13;
+LEFT JOIN users u ON u.id = r.assignee_id;
 
 -- name: tags
 SELECT tag FROM request_tags WHERE request_id = $1 ORDER BY tag;
@@ -105,17 +96,9 @@ SELECT id, author_person_id, author_user_id, author_name, body, internal, channe
 FROM request_messages WHERE request_id = $1 AND ($2 = TRUE OR internal = FALSE) ORDER BY id;
 
 -- name: count
--- The listing's visibility and filters, without the cursor: how many a saved view holds.
+-- How many requests a saved view holds; Filter.where adds the conditions.
 SELECT COUNT(*)
-FROM requests r
-WHERE ($1 = TRUE OR r.requester_id = $2 OR (r.confidential = FALSE AND $3 = TRUE) OR r.assignee_id = $4)
-  AND ($5 = '' OR r.status = $5 OR ($5 = 'active' AND r.status NOT IN ('resolved', 'closed')))
-  AND ($6 = 0 OR r.category_id = $6)
-  AND ($7 = '' OR r.priority = $7)
-  AND ($8 = 0 OR r.assignee_id = $8 OR ($8 = -1 AND r.assignee_id IS NULL))
-  AND ($9 < 0 OR r.confidential = ($9 = 1))
-  AND ($10 = '' OR r.channel = $10)
-  AND ($11 = 0 OR r.requester_id = $11);
+FROM requests r;
 
 -- name: all-numbers
 SELECT number FROM requests ORDER BY number;

@@ -152,7 +152,9 @@ type Filter struct {
 	Confidential *bool
 	Channel      Channel
 	RequesterID  int64
-	Cursor       int64 // the number of the last request of the previous page
+	IncidentID   int64
+	SLA          SLAState // SLAAtRisk or SLABreached: requests in that state now (sla.go)
+	Cursor       int64    // the number of the last request of the previous page
 	Limit        int
 }
 
@@ -170,15 +172,10 @@ func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if strings.TrimSpace(f.Text) != "" {
 		return k.searchList(ctx, v, f)
 	}
-	conf := -1
-	if f.Confidential != nil {
-		conf = 0
-		if *f.Confidential {
-			conf = 1
-		}
-	}
-	rows, err := k.db.R.QueryContext(ctx, k.q.Get("list"), v.Role == "admin", v.PersonID, v.IsAgent(), v.UserID,
-		f.Status, f.CategoryID, string(f.Priority), f.AssigneeID, conf, string(f.Channel), f.RequesterID, f.Cursor, f.Limit+1)
+	where, args := f.where(v, k.now())
+	args = append(args, f.Limit+1)
+	query := k.q.Extend("list", fmt.Sprintf("WHERE %s\nORDER BY r.number DESC\nLIMIT $%d", where, len(args)))
+	rows, err := k.db.R.QueryContext(ctx, query, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("request: list: %w", err)
 	}
@@ -255,9 +252,13 @@ func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error)
 	if err != nil {
 		return Page{}, err
 	}
+	inSLA, err := k.slaFilter(ctx, f, hits)
+	if err != nil {
+		return Page{}, err
+	}
 	var p Page
 	for _, h := range hits {
-		if r := h.Request; f.matches(r) {
+		if r := h.Request; f.matches(r) && inSLA(r) {
 			p.Items = append(p.Items, r)
 			if len(p.Items) == f.Limit {
 				break
@@ -265,21 +266,4 @@ func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error)
 		}
 	}
 	return p, nil
-}
-
-// matches applies the filters other than Text and Cursor to r, as the list query does.
-func (f Filter) matches(r Request) bool {
-	switch {
-	case f.Status == "active" && r.Status.IsDone(),
-		f.Status != "" && f.Status != "active" && string(r.Status) != f.Status,
-		f.CategoryID != 0 && r.CategoryID != f.CategoryID,
-		f.Priority != "" && r.Priority != f.Priority,
-		f.AssigneeID == -1 && r.AssigneeID != 0,
-		f.AssigneeID > 0 && r.AssigneeID != f.AssigneeID,
-		f.Confidential != nil && r.Confidential != *f.Confidential,
-		f.Channel != "" && r.Channel != f.Channel,
-		f.RequesterID != 0 && r.RequesterID != f.RequesterID:
-		return false
-	}
-	return true
 }

@@ -1,12 +1,11 @@
 package web
 
 import (
-	"cmp"
-	"context"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	"majordome/internal/auth"
 	"majordome/internal/request"
@@ -16,14 +15,7 @@ import (
 const queuePageSize = 50
 
 // queueFilterKeys are the query parameters of the queue's filters, in the order URLs write them.
-var queueFilterKeys = []string{"q", "status", "category", "priority", "assignee", "confidential", "channel"}
-
-// statusGroups are the status filter's choices that stand for more than one status. The desk
-// lists one status (or "active") at a time, so a group is listed status by status and merged.
-var statusGroups = map[string][]request.Status{
-	"waiting": {request.StatusWaitingRequester, request.StatusWaitingThirdParty},
-	"done":    {request.StatusResolved, request.StatusClosed},
-}
+var queueFilterKeys = []string{"q", "status", "category", "priority", "assignee", "confidential", "channel", "sla"}
 
 // queueData is what the queue shows: the views, the filters as chosen with their choices, and
 // one page of requests.
@@ -43,6 +35,12 @@ type queueData struct {
 	Empty      bool // no request at all yet: the page teaches how they arrive
 	PortalURL  string
 	OOB        bool // the views column is swapped out of band with the results
+
+	Bulk bulkBar // the bulk action bar's choices (requests_bulk.go)
+
+	SLA        map[int64]request.SLA // each request's service level (requests_sla.go)
+	SLAChoices []string
+	Now        time.Time // the instant SLAs are judged at: the desk's clock
 }
 
 // requestsList shows the Office Manager's queue. An htmx request (a filter changed) gets the
@@ -63,11 +61,15 @@ func (s *Server) requestsList(w http.ResponseWriter, r *http.Request) error {
 	f.Cursor, _ = strconv.ParseInt(q.Get("cursor"), 10, 64)
 	f.Limit = queuePageSize
 
-	page, err := s.listStatuses(ctx, v, f, statusesOf(d.Filters.Get("status")))
+	page, err := s.Requests.List(ctx, v, f)
 	if err != nil {
 		return err
 	}
 	d.Requests = page.Items
+	d.Now, d.SLAChoices = s.Requests.Now(), slaChoices()
+	if d.SLA, err = s.Requests.SLAs(ctx, page.Items); err != nil {
+		return err
+	}
 	if page.NextCursor != 0 {
 		d.NextURL = queueURL(d.Filters, strconv.FormatInt(page.NextCursor, 10))
 	}
@@ -91,6 +93,9 @@ func (s *Server) requestsList(w http.ResponseWriter, r *http.Request) error {
 	if d.Agents, err = s.agents(ctx); err != nil {
 		return err
 	}
+	if d.Bulk, err = s.bulkBarData(ctx, v); err != nil {
+		return err
+	}
 	return s.render(w, p, "requests_list")
 }
 
@@ -109,17 +114,23 @@ func queueFilters(q url.Values) url.Values {
 	if !slices.Contains(request.Channels, request.Channel(out.Get("channel"))) {
 		out.Del("channel")
 	}
-	if st := out.Get("status"); st == "" || (statusGroups[st] == nil && st != "active" && st != "all" &&
+	if !validSLAFilter(out.Get("sla")) {
+		out.Del("sla")
+	}
+	if st := out.Get("status"); st == "" || (request.StatusGroups[st] == nil && st != "all" &&
 		!slices.Contains(request.Statuses, request.Status(st))) {
 		out.Set("status", "active")
 	}
 	return out
 }
 
-// queueFilter turns the filters into the desk's, for viewer v ("me" is v's account). The
-// status is left to statusesOf.
+// queueFilter turns the filters into the desk's, for viewer v ("me" is v's account).
 func queueFilter(fs url.Values, v request.Viewer) request.Filter {
-	f := request.Filter{Text: fs.Get("q"), Priority: request.Priority(fs.Get("priority")), Channel: request.Channel(fs.Get("channel"))}
+	f := request.Filter{Text: fs.Get("q"), Status: fs.Get("status"), Priority: request.Priority(fs.Get("priority")),
+		Channel: request.Channel(fs.Get("channel")), SLA: request.SLAState(fs.Get("sla"))}
+	if f.Status == "all" {
+		f.Status = ""
+	}
 	f.CategoryID, _ = strconv.ParseInt(fs.Get("category"), 10, 64)
 	switch a := fs.Get("assignee"); a {
 	case "me":
@@ -136,50 +147,6 @@ func queueFilter(fs url.Values, v request.Viewer) request.Filter {
 		f.Confidential = new(false)
 	}
 	return f
-}
-
-// statusesOf is the desk statuses a status filter stands for: "" lists every status.
-func statusesOf(st string) []string {
-	switch {
-	case st == "all":
-		return []string{""}
-	case statusGroups[st] != nil:
-		var out []string
-		for _, s := range statusGroups[st] {
-			out = append(out, string(s))
-		}
-		return out
-	}
-	return []string{st}
-}
-
-// listStatuses lists the requests of f in any of statuses, newest first. With several, each is
-// listed from the same cursor and the pages merged: the first f.Limit of the union, whose last
-// number is the next cursor when anything is left.
-func (s *Server) listStatuses(ctx context.Context, v request.Viewer, f request.Filter, statuses []string) (request.Page, error) {
-	var all []request.Request
-	more := false
-	for _, st := range statuses {
-		f.Status = st
-		page, err := s.Requests.List(ctx, v, f)
-		if err != nil {
-			return request.Page{}, err
-		}
-		all = append(all, page.Items...)
-		more = more || page.NextCursor != 0
-	}
-	if f.Text == "" || len(statuses) > 1 { // a single search keeps its ranking
-		slices.SortFunc(all, func(a, b request.Request) int { return cmp.Compare(b.Number, a.Number) })
-	}
-	var out request.Page
-	if len(all) > f.Limit {
-		all, more = all[:f.Limit], true
-	}
-	out.Items = all
-	if more && len(all) > 0 {
-		out.NextCursor = all[len(all)-1].Number
-	}
-	return out, nil
 }
 
 // queueURL is the queue with filters fs, at cursor ("" for the first page). The default status

@@ -14,6 +14,7 @@ type queueView struct {
 	Preset  url.Values
 	URL     string
 	Count   int
+	Counted bool // false for a view of what is done: its size needs nobody, and costs a scan
 	Current bool
 }
 
@@ -45,14 +46,12 @@ func (s *Server) countViews(ctx context.Context, v request.Viewer, d *queueData)
 	d.Views = queueViews()
 	for i := range d.Views {
 		view := &d.Views[i]
-		f := queueFilter(view.Preset, v)
-		for _, st := range statusesOf(view.Preset.Get("status")) {
-			f.Status = st
-			n, err := s.Requests.Count(ctx, v, f)
+		if view.Counted = view.Preset.Get("status") != "done"; view.Counted {
+			n, err := s.Requests.Count(ctx, v, queueFilter(view.Preset, v))
 			if err != nil {
 				return err
 			}
-			view.Count += n
+			view.Count = n
 		}
 		view.URL = queueURL(view.Preset, "")
 		view.Current = sameFilters(view.Preset, d.Filters)
