@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,8 @@ import (
 	"majordome/internal/auth"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
+	"majordome/internal/importfile"
+	"majordome/internal/request"
 )
 
 // Cookie names. The session cookie holds a random secret whose hash is the session's key.
@@ -28,11 +31,39 @@ var errBadCSRF = errors.New("web: missing or wrong CSRF token")
 // errTooLarge is returned for a request body over the limits below.
 var errTooLarge = errors.New("web: request body too large")
 
+// tooLargeError is errTooLarge with the limit that was passed and what kind of body it bounds
+// ("form", "import" or "upload"), for the error page to name it.
+type tooLargeError struct {
+	limit int64
+	kind  string
+}
+
+func (e tooLargeError) Error() string {
+	return fmt.Sprintf("%v (limit %d bytes)", errTooLarge, e.limit)
+}
+func (e tooLargeError) Unwrap() error { return errTooLarge }
+
 // Body limits of state-changing requests.
 const (
-	maxFormBody   = 1 << 20
-	maxUploadBody = 16 << 20 // an import file (10 MiB at most) and the form around it
+	maxFormBody = 1 << 20
+	// An import file (10 MiB at most) and the form around it.
+	maxImportBody = importfile.MaxFileSize + 1<<20
+	// A message's attachments (5 files of 10 MiB at most) and the form around them. Multipart
+	// parsing keeps 32 MiB in memory and spills the rest to disk.
+	maxUploadBody = request.MaxAttachmentsPerMessage*request.MaxAttachmentSize + 1<<20
 )
+
+// bodyLimit is how large a state-changing request to r's path may be, and what it bounds.
+func bodyLimit(r *http.Request) (int64, string) {
+	switch {
+	case !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/"):
+		return maxFormBody, "form"
+	case strings.HasPrefix(r.URL.Path, "/people/import"):
+		return maxImportBody, "import"
+	default:
+		return maxUploadBody, "upload"
+	}
+}
 
 // withSession identifies the caller from the session cookie and enforces CSRF protection on
 // every state-changing request: the browser's own cross-origin signals (Sec-Fetch-Site, Origin)
@@ -55,14 +86,11 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			}
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
-			// Bound the body before the CSRF check parses the form: an upload has room for the
-			// largest import file, any other form for 1 MiB.
-			limit := int64(maxFormBody)
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-				limit = maxUploadBody
-			}
+			// Bound the body before the CSRF check parses the form: an import has room for the
+			// largest import file, a message for its attachments, any other form for 1 MiB.
+			limit, kind := bodyLimit(r)
 			if r.ContentLength > limit {
-				s.handleError(w, r, errTooLarge)
+				s.handleError(w, r, tooLargeError{limit, kind})
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -100,8 +100,8 @@ func TestOversizedBodiesAreRefusedBeforeParsing(t *testing.T) {
 	big := strings.Repeat("a", 17<<20)
 	req, _ := http.NewRequest("POST", e.URL+"/people/import", strings.NewReader(big))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
-	if res := c.do(req); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "10 Mo") {
-		t.Fatalf("oversized upload: %d", res.StatusCode)
+	if res := c.do(req); res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "10\u00a0Mo") {
+		t.Fatalf("oversized upload: %d %s", res.StatusCode, res.Body)
 	}
 	form := url.Values{"name": {strings.Repeat("a", 2<<20)}}
 	if res := c.post("/me", form); res.StatusCode != http.StatusRequestEntityTooLarge {
