@@ -1,0 +1,22 @@
+-- name: rows
+-- What the measures need of every request received or resolved between $1 and $2 (the previous
+-- period and the current one together). The title and comment come only with a rating comment
+-- of a request that is not confidential: nothing else names a request.
+SELECT r.created_at, r.first_response_at, r.resolved_at, r.first_response_due_at, r.resolution_due_at,
+       COALESCE(r.category_id, 0), COALESCE(c.name, ''), r.channel, COALESCE(r.satisfaction, 0), r.number,
+       CASE WHEN r.confidential = FALSE AND r.satisfaction IS NOT NULL THEN r.title ELSE '' END,
+       CASE WHEN r.confidential = FALSE AND r.satisfaction IS NOT NULL THEN r.satisfaction_comment ELSE '' END
+FROM requests r
+LEFT JOIN categories c ON c.id = r.category_id
+WHERE ((r.created_at >= $1 AND r.created_at < $2) OR (r.resolved_at >= $1 AND r.resolved_at < $2))
+  AND ($3 = 0 OR r.category_id = $3)
+  AND ($4 = '' OR r.channel = $4);
+
+-- name: open-at
+-- How many requests were still open at instant $1: received before it, not resolved by then.
+SELECT COUNT(*)
+FROM requests r
+WHERE r.created_at < $1
+  AND (r.resolved_at IS NULL OR r.resolved_at >= $1)
+  AND ($2 = 0 OR r.category_id = $2)
+  AND ($3 = '' OR r.channel = $3);
