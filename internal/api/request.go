@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"majordome/internal/request"
@@ -27,6 +28,12 @@ type requestJSON struct {
 	Satisfaction    *int          `json:"satisfaction"` // 1 or -1
 	CreatedAt       string        `json:"created_at"`
 	UpdatedAt       string        `json:"updated_at"`
+
+	FirstResponseDueAt *string `json:"first_response_due_at"`
+	ResolutionDueAt    *string `json:"resolution_due_at"`
+	SLAState           *string `json:"sla_state"` // ok, at_risk, breached, paused; null when no clock runs
+
+	IncidentID *int64 `json:"incident_id"` // the incident it is linked to; null when none
 }
 
 type requesterJSON struct {
@@ -54,7 +61,26 @@ func requestOut(r request.Request) requestJSON {
 	if r.Satisfaction != 0 {
 		out.Satisfaction = &r.Satisfaction
 	}
+	out.FirstResponseDueAt, out.ResolutionDueAt = timeOrNull(r.FirstResponseDue), timeOrNull(r.ResolutionDue)
+	if r.IncidentID != 0 {
+		out.IncidentID = &r.IncidentID
+	}
 	return out
+}
+
+// requestsOut returns the conversion of items for the API with their SLA states, read with one
+// query and judged at the desk's clock.
+func (s *server) requestsOut(ctx context.Context, items ...request.Request) (func(request.Request) requestJSON, error) {
+	slas, err := s.Requests.SLAs(ctx, items)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Requests.Now()
+	return func(r request.Request) requestJSON {
+		out := requestOut(r)
+		out.SLAState = orNull(string(slas[r.ID].State(now)))
+		return out
+	}, nil
 }
 
 // messageJSON is one message of a request's conversation.

@@ -34,8 +34,12 @@ func (s *server) requestCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	out, err := s.requestsOut(r.Context(), req)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Location", requestPath(req.Number))
-	httpx.WriteJSON(w, http.StatusCreated, requestOut(req))
+	httpx.WriteJSON(w, http.StatusCreated, out(req))
 	return nil
 }
 
@@ -49,7 +53,11 @@ func (s *server) requestGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, requestOut(req))
+	out, err := s.requestsOut(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, out(req))
 	return nil
 }
 
@@ -74,7 +82,11 @@ func (s *server) requestPatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return renameField(err, "assignee", "assignee_email")
 	}
-	httpx.WriteJSON(w, http.StatusOK, requestOut(req))
+	out, err := s.requestsOut(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, out(req))
 	return nil
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 // requestList answers GET /api/v1/requests: a page of the requests the token may see, newest
-// first, filtered by status, category, priority, assignee, confidentiality and channel.
+// first, filtered by status, category, priority, assignee, confidentiality, channel and SLA state.
 func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 	f, none, err := s.requestFilter(r)
 	if err != nil {
@@ -30,7 +30,11 @@ func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 	if res.NextCursor != 0 {
 		next = strconv.FormatInt(res.NextCursor, 10)
 	}
-	httpx.WriteJSON(w, http.StatusOK, newPage(res.Items, next, requestOut))
+	out, err := s.requestsOut(r.Context(), res.Items...)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, newPage(res.Items, next, out))
 	return nil
 }
 
@@ -69,6 +73,12 @@ func (s *server) requestFilter(r *http.Request) (f request.Filter, none bool, er
 			return f, false, invalidParameter("channel", "channel must be web, api, slack or email.")
 		}
 		f.Channel = v
+	}
+	if v := request.SLAState(q.Get("sla")); v != "" {
+		if !slices.Contains(request.SLAFilters, v) {
+			return f, false, invalidParameter("sla", "sla must be at_risk or breached.")
+		}
+		f.SLA = v
 	}
 	switch v := q.Get("confidential"); v {
 	case "":

@@ -36,6 +36,18 @@ func (s *server) routes() []route {
 		{"PATCH", "/api/v1/requests/{number}", auth.RequestsWork, s.requestPatch},
 		{"POST", "/api/v1/requests/{number}/replies", auth.RequestsAsk, s.replyCreate},
 		{"GET", "/api/v1/requests/{number}/messages", auth.RequestsAsk, s.messageList},
+		{"POST", "/api/v1/requests/{number}/attachments", auth.RequestsAsk, s.attachmentCreate},
+		{"GET", "/api/v1/requests/{number}/attachments", auth.RequestsAsk, s.attachmentList},
+		{"GET", "/api/v1/requests/{number}/attachments/{id}", auth.RequestsAsk, s.attachmentGet},
+
+		// Incidents (one problem, many requests) and merges of duplicates, for agents.
+		{"POST", "/api/v1/requests/{number}/merge", auth.RequestsWork, s.requestMerge},
+		{"GET", "/api/v1/incidents", auth.RequestsWork, s.incidentList},
+		{"POST", "/api/v1/incidents", auth.RequestsWork, s.incidentCreate},
+		{"GET", "/api/v1/incidents/{id}", auth.RequestsWork, s.incidentGet},
+		{"POST", "/api/v1/incidents/{id}/link", auth.RequestsWork, s.incidentLink},
+		{"POST", "/api/v1/incidents/{id}/replies", auth.RequestsWork, s.incidentReply},
+		{"POST", "/api/v1/incidents/{id}/resolve", auth.RequestsWork, s.incidentResolve},
 	}
 }
 

@@ -24,7 +24,9 @@ import (
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
 	"majordome/internal/jobs"
+	"majordome/internal/notify"
 	"majordome/internal/people"
+	"majordome/internal/report"
 	"majordome/internal/request"
 	"majordome/internal/search"
 	"majordome/internal/settings"
@@ -41,7 +43,9 @@ type App struct {
 	Auth     *auth.Service
 	People   *people.Directory
 	Requests *request.Desk
+	Reports  *report.Service
 	Jobs     *jobs.Queue
+	Notify   *notify.Service
 	Search   *search.Index
 	Settings *settings.Store
 	Upload   *upload.Service
@@ -81,14 +85,22 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Settings = settings.New(d, a.Audit)
 	a.Search = search.New(d)
 	a.Requests = request.New(d, a.Audit).WithSearch(a.Search)
+	a.Reports = report.New(d)
 	a.Upload = upload.New(d)
 	a.Jobs = jobs.New(d, log, jobs.Options{})
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries()} {
+	a.Notify = notify.New(d, a.Jobs, cat, log)
+	a.Notify.RegisterJobs()
+	a.Requests.WithNotify(a.Notify)
+	a.Requests.RegisterSLAChecks(a.Jobs)
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
 	}
 	if err := a.Requests.EnsureDefaultCategories(ctx); err != nil {
+		return nil, err
+	}
+	if err := a.Requests.EnsureDefaultRules(ctx); err != nil {
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
@@ -97,7 +109,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	registerJobMetrics(reg, a.Jobs, log)
 
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
-		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests})
+		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests,
+		Reports: a.Reports, Notify: a.Notify})
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +167,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		defer wg.Done()
 		a.runMaintenance(bg)
 	}()
+	if err := a.Requests.StartSLAChecks(ctx, a.Jobs); err != nil {
+		a.Log.Warn("sla checks not scheduled", "err", err)
+	}
 	go func() {
 		defer wg.Done()
 		if err := a.Jobs.Run(bg); err != nil {

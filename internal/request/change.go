@@ -48,80 +48,87 @@ func (k *Desk) Update(ctx context.Context, v Viewer, number int64, ch Change) (R
 		if !v.CanSee(r) {
 			return ErrNotFound
 		}
-		next := r
-		var errs valid.Errors
-		if ch.Status != nil {
-			if !slices.Contains(Statuses, *ch.Status) {
-				errs.Add("status", "status_invalid")
-			} else if !CanMove(r.Status, *ch.Status) {
-				return &TransitionError{From: r.Status, To: *ch.Status}
-			}
-			next.Status = *ch.Status
-		}
-		if ch.Priority != nil {
-			if !slices.Contains(Priorities, *ch.Priority) {
-				errs.Add("priority", "priority_invalid")
-			}
-			next.Priority = *ch.Priority
-		}
-		if ch.Category != nil {
-			next.CategoryID, next.Category = 0, ""
-			if *ch.Category != "" {
-				c, ok, err := k.categoryByName(ctx, tx, *ch.Category)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					errs.Add("category", "category_unknown", "value", *ch.Category)
-				}
-				next.CategoryID, next.Category = c.ID, c.Name
-			}
-		}
-		if ch.AssigneeID != nil {
-			next.AssigneeID, next.AssigneeName = *ch.AssigneeID, ""
-			if *ch.AssigneeID != 0 {
-				var name, role string
-				err := tx.QueryRowContext(ctx, k.q.Get("agent"), *ch.AssigneeID).Scan(&name, &role)
-				if isNoRows(err) || (err == nil && role != "admin" && role != "agent") {
-					errs.Add("assignee", "assignee_unknown")
-				} else if err != nil {
-					return err
-				}
-				next.AssigneeName = name
-			}
-		}
-		if ch.Confidential != nil {
-			next.Confidential = *ch.Confidential
-		}
-		if ch.DueDate != nil {
-			next.DueDate = ""
-			if s := strings.TrimSpace(*ch.DueDate); s != "" {
-				d, err := civil.Parse(s)
-				if err != nil {
-					errs.Add("due_date", "date_invalid", "value", s)
-				}
-				next.DueDate = d.String()
-			}
-		}
-		if ch.Tags != nil {
-			tags, tagErr := cleanTags(*ch.Tags)
-			addTagError(&errs, tagErr)
-			next.Tags = tags
-		}
-		if err := errs.Err(); err != nil {
-			return err
-		}
-		if err := k.write(ctx, tx, r, next); err != nil {
-			return err
-		}
-		// Tags, confidentiality and assignee change what search holds and who may find it.
-		if err := k.index(ctx, tx, number); err != nil {
-			return err
-		}
-		after, err = k.get(ctx, tx, number)
+		after, err = k.update(ctx, tx, r, ch)
 		return err
 	})
 	return after, err
+}
+
+// update applies ch to r inside tx and returns the request as stored. It checks neither the
+// role nor the visibility: Update and Bulk do.
+func (k *Desk) update(ctx context.Context, tx *sql.Tx, r Request, ch Change) (Request, error) {
+	number := r.Number
+	next := r
+	var errs valid.Errors
+	if ch.Status != nil {
+		if !slices.Contains(Statuses, *ch.Status) {
+			errs.Add("status", "status_invalid")
+		} else if !CanMove(r.Status, *ch.Status) {
+			return Request{}, &TransitionError{From: r.Status, To: *ch.Status}
+		}
+		next.Status = *ch.Status
+	}
+	if ch.Priority != nil {
+		if !slices.Contains(Priorities, *ch.Priority) {
+			errs.Add("priority", "priority_invalid")
+		}
+		next.Priority = *ch.Priority
+	}
+	if ch.Category != nil {
+		next.CategoryID, next.Category = 0, ""
+		if *ch.Category != "" {
+			c, ok, err := k.categoryByName(ctx, tx, *ch.Category)
+			if err != nil {
+				return Request{}, err
+			}
+			if !ok {
+				errs.Add("category", "category_unknown", "value", *ch.Category)
+			}
+			next.CategoryID, next.Category = c.ID, c.Name
+		}
+	}
+	if ch.AssigneeID != nil {
+		next.AssigneeID, next.AssigneeName = *ch.AssigneeID, ""
+		if *ch.AssigneeID != 0 {
+			var name, role string
+			err := tx.QueryRowContext(ctx, k.q.Get("agent"), *ch.AssigneeID).Scan(&name, &role)
+			if isNoRows(err) || (err == nil && role != "admin" && role != "agent") {
+				errs.Add("assignee", "assignee_unknown")
+			} else if err != nil {
+				return Request{}, err
+			}
+			next.AssigneeName = name
+		}
+	}
+	if ch.Confidential != nil {
+		next.Confidential = *ch.Confidential
+	}
+	if ch.DueDate != nil {
+		next.DueDate = ""
+		if s := strings.TrimSpace(*ch.DueDate); s != "" {
+			d, err := civil.Parse(s)
+			if err != nil {
+				errs.Add("due_date", "date_invalid", "value", s)
+			}
+			next.DueDate = d.String()
+		}
+	}
+	if ch.Tags != nil {
+		tags, tagErr := cleanTags(*ch.Tags)
+		addTagError(&errs, tagErr)
+		next.Tags = tags
+	}
+	if err := errs.Err(); err != nil {
+		return Request{}, err
+	}
+	if err := k.write(ctx, tx, r, next); err != nil {
+		return Request{}, err
+	}
+	// Tags, confidentiality and assignee change what search holds and who may find it.
+	if err := k.index(ctx, tx, number); err != nil {
+		return Request{}, err
+	}
+	return k.get(ctx, tx, number)
 }
 
 // write stores next over r, with a timeline event per changed property and one audit entry.

@@ -22,6 +22,9 @@ type NewRequest struct {
 	Channel        Channel
 	Confidential   *bool // nil: the category's default
 	Tags           []string
+	AssigneeID     int64    // an agent's account to assign at once, 0 for none; routing rules may set it
+	RuleNames      []string // set by the routing rules: those that changed the request, for its timeline
+	Files          []File   // attached to the request itself, in the same transaction (see ReadFile)
 }
 
 // Limits of a request's text.
@@ -90,6 +93,13 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		}
 		tags, tagErr := cleanTags(in.Tags)
 		addTagError(&errs, tagErr)
+		if in.AssigneeID != 0 {
+			if ok, err := k.isAgent(ctx, tx, in.AssigneeID); err != nil {
+				return err
+			} else if !ok {
+				errs.Add("assignee", "assignee_unknown")
+			}
+		}
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -108,7 +118,7 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		}
 		var id int64
 		if err := tx.QueryRowContext(ctx, k.q.Get("insert"), number, in.Title, in.Description, requesterID, catID,
-			in.Priority, in.Channel, confidential, now).Scan(&id); err != nil {
+			in.Priority, in.Channel, confidential, now, nullID(in.AssigneeID)).Scan(&id); err != nil {
 			return fmt.Errorf("request: create: %w", err)
 		}
 		for _, t := range tags {
@@ -120,6 +130,9 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		if err := k.event(ctx, tx, id, a, "created", "", string(in.Channel)); err != nil {
 			return err
 		}
+		if err := k.recordRules(ctx, tx, id, in.RuleNames); err != nil {
+			return err
+		}
 		if err := k.index(ctx, tx, number); err != nil {
 			return err
 		}
@@ -127,12 +140,20 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		if r, err = k.get(ctx, tx, number); err != nil {
 			return err
 		}
+		if _, err := k.storeFiles(ctx, tx, r, 0, Viewer{PersonID: requesterID, Name: r.RequesterName}, in.Files); err != nil {
+			return err
+		}
 		if err := k.afterCreate(ctx, tx, r); err != nil {
+			return err
+		}
+		// The hooks store what they derive (the SLA's due times): return the request as stored.
+		if r, err = k.get(ctx, tx, number); err != nil {
 			return err
 		}
 		return k.audit.Record(ctx, tx, audit.Change{Action: "request.create", EntityType: "request", EntityID: id,
 			EntityName: fmt.Sprintf("#%d", number), After: map[string]any{"title": r.Title, "category": r.Category,
-				"priority": r.Priority, "confidential": r.Confidential, "channel": r.Channel}})
+				"priority": r.Priority, "confidential": r.Confidential, "channel": r.Channel, "assignee": r.AssigneeName,
+				"rules": in.RuleNames}})
 	})
 	return r, err
 }

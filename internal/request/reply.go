@@ -38,61 +38,74 @@ func (k *Desk) Reply(ctx context.Context, v Viewer, number int64, body string, i
 		if !v.CanSee(r) {
 			return ErrNotFound
 		}
-		if r.Status == StatusClosed {
-			return ErrClosed
-		}
-		now := k.now()
-		var personID, userID *int64
-		if v.PersonID != 0 {
-			personID = &v.PersonID
-		}
-		if v.UserID != 0 {
-			userID = &v.UserID
-		}
-		if err := tx.QueryRowContext(ctx, k.q.Get("message-insert"), r.ID, personID, userID, v.Name, body, internal,
-			channel, now).Scan(&m.ID); err != nil {
-			return fmt.Errorf("request: reply #%d: %w", number, err)
-		}
-		m = Message{ID: m.ID, AuthorName: v.Name, Body: body, Internal: internal, Channel: channel, CreatedAt: now}
-		if v.PersonID != 0 {
-			m.AuthorPersonID = v.PersonID
-		}
-		m.AuthorUserID = v.UserID
-		next := r
-		isRequester := v.PersonID != 0 && v.PersonID == r.RequesterID
-		switch {
-		case isRequester && (r.Status == StatusWaitingRequester || r.Status == StatusResolved):
-			next.Status = StatusOpen
-		case !isRequester && !internal && r.Status == StatusNew:
-			next.Status = StatusOpen
-		}
-		if !isRequester && !internal && r.FirstResponseAt == nil {
-			if _, err := tx.ExecContext(ctx, k.q.Get("first-response"), r.ID, now); err != nil {
-				return err
-			}
-		}
-		if err := k.write(ctx, tx, r, next); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, k.q.Get("touch"), r.ID, now); err != nil {
-			return err
-		}
-		if !internal { // a note is not searchable, and write does not index
-			if err := k.index(ctx, tx, r.Number); err != nil {
-				return err
-			}
-		}
-		if err := k.afterMessage(ctx, tx, r, m, isRequester); err != nil {
-			return err
-		}
-		action := "request.reply"
-		if internal {
-			action = "request.note"
-		}
-		return k.audit.Record(ctx, tx, audit.Change{Action: action, EntityType: "request", EntityID: r.ID,
-			EntityName: r.Ref(), After: map[string]any{"message_id": m.ID}})
+		m, err = k.reply(ctx, tx, v, r, body, internal, channel)
+		return err
 	})
 	return m, err
+}
+
+// reply adds a checked message (body trimmed, not empty, within limits) from v to r inside tx:
+// the status it moves to, the first response, the search index, the hooks and the audit entry.
+// It does not check that v may see r: Reply does, and an incident's replies reach every linked
+// request whoever sees them.
+func (k *Desk) reply(ctx context.Context, tx *sql.Tx, v Viewer, r Request, body string, internal bool, channel Channel) (Message, error) {
+	var m Message
+	if r.Status == StatusClosed {
+		return m, ErrClosed
+	}
+	if channel == "" {
+		channel = Web
+	}
+	now := k.now()
+	var personID, userID *int64
+	if v.PersonID != 0 {
+		personID = &v.PersonID
+	}
+	if v.UserID != 0 {
+		userID = &v.UserID
+	}
+	if err := tx.QueryRowContext(ctx, k.q.Get("message-insert"), r.ID, personID, userID, v.Name, body, internal,
+		channel, now).Scan(&m.ID); err != nil {
+		return m, fmt.Errorf("request: reply #%d: %w", r.Number, err)
+	}
+	m = Message{ID: m.ID, AuthorName: v.Name, Body: body, Internal: internal, Channel: channel, CreatedAt: now}
+	if v.PersonID != 0 {
+		m.AuthorPersonID = v.PersonID
+	}
+	m.AuthorUserID = v.UserID
+	next := r
+	isRequester := v.PersonID != 0 && v.PersonID == r.RequesterID
+	switch {
+	case isRequester && (r.Status == StatusWaitingRequester || r.Status == StatusResolved):
+		next.Status = StatusOpen
+	case !isRequester && !internal && r.Status == StatusNew:
+		next.Status = StatusOpen
+	}
+	if !isRequester && !internal && r.FirstResponseAt == nil {
+		if _, err := tx.ExecContext(ctx, k.q.Get("first-response"), r.ID, now); err != nil {
+			return m, err
+		}
+	}
+	if err := k.write(ctx, tx, r, next); err != nil {
+		return m, err
+	}
+	if _, err := tx.ExecContext(ctx, k.q.Get("touch"), r.ID, now); err != nil {
+		return m, err
+	}
+	if !internal { // a note is not searchable, and write does not index
+		if err := k.index(ctx, tx, r.Number); err != nil {
+			return m, err
+		}
+	}
+	if err := k.afterMessage(ctx, tx, r, m, isRequester); err != nil {
+		return m, err
+	}
+	action := "request.reply"
+	if internal {
+		action = "request.note"
+	}
+	return m, k.audit.Record(ctx, tx, audit.Change{Action: action, EntityType: "request", EntityID: r.ID,
+		EntityName: r.Ref(), After: map[string]any{"message_id": m.ID}})
 }
 
 // Rate records the requester's verdict on a resolved request: 1 (👍) or -1 (👎), with a comment.

@@ -16,6 +16,7 @@ import (
 	"majordome/internal/audit"
 	"majordome/internal/auth"
 	"majordome/internal/db"
+	"majordome/internal/notify"
 	"majordome/internal/search"
 )
 
@@ -165,7 +166,8 @@ type Desk struct {
 	db     *db.DB
 	q      *db.Queries
 	audit  *audit.Log
-	search *search.Index // nil: requests are not searchable (tests of other parts)
+	search *search.Index   // nil: requests are not searchable (tests of other parts)
+	notify *notify.Service // nil: nobody is notified (tests of other parts)
 	now    func() time.Time
 }
 

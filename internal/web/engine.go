@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"majordome/internal/markdown"
 )
 
 //go:embed templates/layout.html templates/partials templates/pages
@@ -30,6 +32,7 @@ func newEngine(static *staticFiles) (*engine, error) {
 		"avatarClass": func(id int64) string { return fmt.Sprintf("avatar-%d", id%6+1) },
 		"add":         func(a, b int) int { return a + b },
 		"initials":    initials,
+		"markdown":    markdown.Render, // what people typed, as safe HTML
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

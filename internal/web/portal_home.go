@@ -22,6 +22,7 @@ type portalData struct {
 	CanPeople   bool // they could add themselves to the directory
 	Categories  []request.Category
 	Requests    []request.Request
+	Promises    map[int64]string // by request id: "Réponse attendue avant le …" (requests_sla.go)
 	NextURL     string
 	FirstURL    string
 }
@@ -48,10 +49,14 @@ func (s *Server) portalCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
+	files, err := s.uploadedFiles(p, r) // first: a multipart form's fields come with its files
 	p.Form = r.PostForm
 	f := r.PostForm.Get
-	req, err := s.Requests.Create(r.Context(), request.NewRequest{Title: f("title"), Description: f("description"),
-		RequesterEmail: p.User.Email, Category: f("category"), Channel: request.Web})
+	var req request.Request
+	if err == nil {
+		req, err = s.Requests.Create(r.Context(), request.NewRequest{Title: f("title"), Description: f("description"),
+			RequesterEmail: p.User.Email, Category: f("category"), Channel: request.Web, Files: files})
+	}
 	if ve := (valid.Errors{}); errors.As(err, &ve) && ve.Has("requester_email") {
 		v.PersonID = 0 // the page explains instead of showing the form
 		return s.renderPortal(w, r, p, v, http.StatusUnprocessableEntity)
@@ -81,6 +86,9 @@ func (s *Server) renderPortal(w http.ResponseWriter, r *http.Request, p *Page, v
 			return err
 		}
 		d.Requests = page.Items
+		if d.Promises, err = s.portalPromises(ctx, p, page.Items); err != nil {
+			return err
+		}
 		if page.NextCursor != 0 {
 			d.NextURL = "/portal?" + url.Values{"cursor": {strconv.FormatInt(page.NextCursor, 10)}}.Encode()
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"majordome/internal/request"
@@ -17,6 +18,8 @@ type portalRequestData struct {
 	Messages []request.Message
 	Closed   bool
 	CanRate  bool
+	Files    filesByMessage // attachments, by message (0: the request's own); none of the notes
+	Promise  string         // "Réponse attendue avant le …" (requests_sla.go)
 }
 
 // ownRequest loads request number for its requester. Someone else's request is not in one's
@@ -66,7 +69,10 @@ func (s *Server) portalReply(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "portal")
-	_, err = s.Requests.Reply(r.Context(), v, req.Number, r.PostForm.Get("body"), false, request.Web)
+	files, err := s.uploadedFiles(p, r)
+	if err == nil {
+		_, err = s.Requests.ReplyWithFiles(r.Context(), v, req.Number, r.PostForm.Get("body"), false, request.Web, files)
+	}
 	switch {
 	case errors.Is(err, request.ErrClosed):
 		s.setFlash(w, "error", p.T("portal.reply_closed"))
@@ -132,6 +138,20 @@ func (s *Server) renderPortalRequest(w http.ResponseWriter, r *http.Request, p *
 			d.Messages = append(d.Messages, m)
 		}
 	}
+	if d.Files, err = s.attachmentsOf(r.Context(), v, req); err != nil {
+		return err
+	}
+	// As with the messages, an agent filing for themselves does not see the notes' files here.
+	for id := range d.Files {
+		if id != 0 && !slices.ContainsFunc(d.Messages, func(m request.Message) bool { return m.ID == id }) {
+			delete(d.Files, id)
+		}
+	}
+	sla, err := s.Requests.SLAOf(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	d.Promise = p.portalPromise(sla, s.Requests.Now())
 	p.Data = d
 	return s.renderStatus(w, status, p, "portal_show")
 }

@@ -47,7 +47,7 @@ func TestPortalFileFollowAndRate(t *testing.T) {
 		t.Fatalf("filed: %+v %v", r, err)
 	}
 	body = text(d.zoe.get(page))
-	for _, s := range []string{"C'est noté, l'équipe s'en occupe.", "Le Wi-Fi coupe en salle Lyon", "Reçue", "Depuis ce matin.\nToutes les 5 minutes.",
+	for _, s := range []string{"C'est noté, l'équipe s'en occupe.", "Le Wi-Fi coupe en salle Lyon", "Reçue", "Depuis ce matin.<br>\nToutes les 5 minutes.",
 		"Votre demande est bien arrivée"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("her request's page does not show %q", s)

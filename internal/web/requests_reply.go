@@ -8,8 +8,8 @@ import (
 	"majordome/internal/request"
 )
 
-// requestReply adds an agent's public reply or internal note. An empty message shows the page
-// again with the box in the mode it was in.
+// requestReply adds an agent's public reply or internal note, with its files. An empty message
+// or a refused file shows the page again with the box in the mode it was in.
 func (s *Server) requestReply(w http.ResponseWriter, r *http.Request) error {
 	n, err := pathNumber(r)
 	if err != nil {
@@ -22,9 +22,16 @@ func (s *Server) requestReply(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	internal := r.PostForm.Get("mode") == "internal"
-	m, err := s.Requests.Reply(r.Context(), v, n, r.PostForm.Get("body"), internal, request.Web)
 	p := s.newPage(w, r, "requests")
+	files, err := s.uploadedFiles(p, r) // first: a multipart form's fields come with its files
+	if r.PostForm.Get("macro") != "" {  // the macro picker, without JavaScript
+		return s.insertMacro(w, r, p, v, n)
+	}
+	internal := r.PostForm.Get("mode") == "internal"
+	var m request.Message
+	if err == nil {
+		m, err = s.Requests.ReplyWithFiles(r.Context(), v, n, r.PostForm.Get("body"), internal, request.Web, files)
+	}
 	switch {
 	case errors.Is(err, request.ErrClosed):
 		s.setFlash(w, "error", p.T("desk.reply_closed"))

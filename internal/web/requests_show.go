@@ -24,6 +24,13 @@ type requestPageData struct {
 	Agents     []auth.User
 	CanResolve bool
 	Closed     bool // a closed request takes no more replies
+
+	Files  filesByMessage // attachments, by message (0: the request's own)
+	Macros []macroChoice  // the reply box's canned replies, filled for this request
+
+	Links request.Links // its incident, merges and followers (requests_merge.go)
+
+	SLA slaFacts // its due times in its site's timezone (requests_sla.go)
 }
 
 // timelineEntry is one change told in words: "Camille a changé le statut : Nouvelle → En cours".
@@ -102,8 +109,22 @@ func (s *Server) renderRequest(w http.ResponseWriter, r *http.Request, p *Page, 
 	if d.Categories, err = s.Requests.Categories(ctx); err != nil {
 		return err
 	}
+	sla, err := s.Requests.SLAOf(ctx, req)
+	if err != nil {
+		return err
+	}
+	d.SLA = p.slaFactsOf(sla, s.Requests.Now())
+	if d.Files, err = s.attachmentsOf(ctx, v, req); err != nil {
+		return err
+	}
+	if d.Macros, err = s.macroChoices(ctx, v, req); err != nil {
+		return err
+	}
 	if d.Agents, err = s.agents(ctx); err != nil {
 		return err
+	}
+	if d.Links, err = s.Requests.Links(ctx, v, req); err != nil {
+		return deskErr(err)
 	}
 	// An assignee who left the desk stays shown, so saving other fields does not unassign them.
 	if req.AssigneeID != 0 && !containsUser(d.Agents, req.AssigneeID) {
@@ -152,8 +173,14 @@ func tellEvent(p *Page, e request.Event) timelineEntry {
 		t.What, t.From, t.To = p.T("desk.event.rating."+e.To), "", ""
 	case "assignee", "category", "tags":
 		t.What = p.T("desk.event." + e.Kind)
+	case "sla":
+		t.What, t.From, t.To = p.T("sla.event."+e.To), "", ""
 	default:
+		// Kinds of the desk's features (incident, merged…) are told by their own key.
 		t.What = e.Kind
+		if p.cat.Has("desk.event." + e.Kind) {
+			t.What = p.T("desk.event." + e.Kind)
+		}
 	}
 	return t
 }

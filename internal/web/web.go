@@ -14,7 +14,9 @@ import (
 	"majordome/internal/db"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
+	"majordome/internal/notify"
 	"majordome/internal/people"
+	"majordome/internal/report"
 	"majordome/internal/request"
 	"majordome/internal/settings"
 	"majordome/internal/upload"
@@ -32,6 +34,8 @@ type Deps struct {
 	I18n     *i18n.Catalog
 	Upload   *upload.Service
 	Requests *request.Desk
+	Reports  *report.Service
+	Notify   *notify.Service
 }
 
 // Server is the web interface.

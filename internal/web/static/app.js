@@ -6,7 +6,8 @@
  * Behaviours (all delegated on document, so they also work on htmx-swapped content):
  *   Keyboard shortcuts (ignored while typing, or with Ctrl/Cmd/Alt):
  *     g p → /people   g h → /   g s → /settings
- *       (any element with data-shortcut="g x" adds or overrides a sequence: it is clicked)
+ *       (any element with data-shortcut="g x" adds or overrides a sequence: it is clicked, or
+ *       focused when it is a field)
  *     /   → focus the first input[type=search] or [data-search] on the page
  *     ?   → toggle <dialog id="shortcuts"> (nothing if absent)
  *     j/k → move .is-selected through the rows of table[data-keyboard-list]
@@ -67,7 +68,10 @@
   function runSequence(seq) {
     var custom = shortcutElement(seq, false);
     if (custom) {
-      custom.click();
+      // A field (the assignee's select…) is focused, to be chosen from the keyboard; anything
+      // else is clicked.
+      if (/^(SELECT|INPUT|TEXTAREA)$/.test(custom.tagName)) custom.focus();
+      else custom.click();
       return true;
     }
     if (Object.prototype.hasOwnProperty.call(defaultSequences, seq)) {
