@@ -325,13 +325,13 @@ func TestLimit(t *testing.T) {
 	})
 }
 
-// TestNewestRanked checks the bound on ranking: when more than 2000 documents match, only the
-// 2000 newest the reader may see are ranked, so an old document loses to newer ones however
+// TestNewestRanked checks the bound on ranking: when more than search.MaxRanked documents
+// match, only the MaxRanked newest the reader may see are ranked, so an old document loses to newer ones however
 // well it matches, while a confidential one does not use up the quota of others.
 func TestNewestRanked(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		docs := []search.Document{{Kind: "request", ID: 1, Title: "Badge badge", Body: "badge", Audience: everyone}}
-		for i := 2; i <= 2002; i++ {
+		for i := 2; i <= search.MaxRanked+2; i++ {
 			docs = append(docs, search.Document{Kind: "request", ID: int64(i), Title: "Perdu",
 				Body: fmt.Sprintf("Mon badge n°%d ne marche plus.", i), Audience: everyone})
 		}
@@ -340,9 +340,9 @@ func TestNewestRanked(t *testing.T) {
 		x := setup(t, d, docs...)
 		hits := find(t, x, "request", "badge", everyone)
 		if len(hits) != 20 || hits[0].ID == 1 || slices.Contains(ids(hits), 1) {
-			t.Fatalf("the oldest match, 2002 newer ones: %v", ids(hits))
+			t.Fatalf("the oldest match, %d newer ones: %v", search.MaxRanked+1, ids(hits))
 		}
-		if ids(hits)[0] != 2002 { // all body matches alike: newest first
+		if ids(hits)[0] != search.MaxRanked+2 { // all body matches alike: newest first
 			t.Errorf("ties: %v", ids(hits))
 		}
 		put(t, d, x, docs[0]) // re-indexing keeps the document's place: still too old
@@ -361,7 +361,7 @@ func TestNewestRanked(t *testing.T) {
 			t.Fatal(err)
 		}
 		if hits := find(t, x, "request", "badge", everyone); len(hits) == 0 || hits[0].ID != 1 {
-			t.Errorf("2000 newer matches only, the best one first: %v", ids(hits))
+			t.Errorf("MaxRanked-1 newer matches only, the best one first: %v", ids(hits))
 		}
 	})
 }
