@@ -139,4 +139,12 @@ func TestBrowserDeskRoundTrip(t *testing.T) {
 	if text := pageText(t, om); !strings.Contains(text, "a répondu 👍") || !strings.Contains(text, "« Rapide, merci ! »") {
 		t.Fatalf("the desk does not show Zoé's verdict:\n%s", text)
 	}
+
+	// The month's report counts her request, answered and resolved, and draws its charts.
+	do(t, om, chromedp.Navigate(in.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS(`canvas#chart-volume`)))
+	if text := pageText(t, om); !strings.Contains(text, "Reçues") || !strings.Contains(text, "Première réponse (médiane)") ||
+		strings.Contains(text, "Aucune demande résolue encore") {
+		t.Fatalf("the report does not count the resolved request:\n%s", text)
+	}
+	screenshot(t, om, "reports")
 }
