@@ -4,17 +4,20 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
-	"strconv"
+	"strings"
 
 	"majordome/internal/auth"
+	"majordome/internal/civil"
 	"majordome/internal/fold"
 	"majordome/internal/httpx"
 	"majordome/internal/request"
 )
 
 // requestList answers GET /api/v1/requests: a page of the requests the token may see, newest
-// first, filtered by status, category, priority, assignee, confidentiality, channel and SLA state.
+// first or in the order asked for, filtered by status, category, priority, assignee,
+// confidentiality, channel, SLA state, the requester's site and the days of filing.
 func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 	f, none, err := s.requestFilter(r)
 	if err != nil {
@@ -22,20 +25,39 @@ func (s *server) requestList(w http.ResponseWriter, r *http.Request) error {
 	}
 	var res request.Page
 	if !none {
-		if res, err = s.Requests.List(r.Context(), viewer(r), f); err != nil {
+		res, err = s.Requests.List(r.Context(), viewer(r), f)
+		if errors.Is(err, request.ErrBadCursor) {
+			return badCursor()
+		}
+		if err != nil {
 			return err
 		}
-	}
-	next := ""
-	if res.NextCursor != 0 {
-		next = strconv.FormatInt(res.NextCursor, 10)
 	}
 	out, err := s.requestsOut(r.Context(), res.Items...)
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, newPage(res.Items, next, out))
+	httpx.WriteJSON(w, http.StatusOK, newPage(res.Items, res.NextCursor, out))
 	return nil
+}
+
+// badCursor is the answer to a cursor no page of this listing returned: edited, or from a
+// listing in another sort.
+func badCursor() error {
+	return invalidParameter("cursor", "cursor must be a next_cursor returned by a previous page of the same sort.")
+}
+
+// createdParam reads the date parameter name: YYYY-MM-DD, or dd/mm/yyyy as people type it.
+func createdParam(q url.Values, name string) (civil.Date, error) {
+	v := strings.TrimSpace(q.Get(name))
+	if v == "" {
+		return civil.Date{}, nil
+	}
+	d, err := civil.Parse(v)
+	if err != nil {
+		return d, invalidParameter(name, name+" must be a date, YYYY-MM-DD.")
+	}
+	return d, nil
 }
 
 // requestFilter reads the query parameters of the list. none is true when a category or an
@@ -51,14 +73,28 @@ func (s *server) requestFilter(r *http.Request) (f request.Filter, none bool, er
 		return f, false, err
 	}
 	f.Limit = limit
-	if cursor != "" {
-		if f.Cursor, err = strconv.ParseInt(cursor, 10, 64); err != nil || f.Cursor <= 0 {
-			return f, false, invalidParameter("cursor", "cursor must be a next_cursor returned by a previous page.")
+	if v := request.Sort(q.Get("sort")); v != "" {
+		if !slices.Contains(request.Sorts, v) {
+			return f, false, invalidParameter("sort", "sort must be newest, oldest, priority or due.")
 		}
+		f.Sort = v
+	}
+	if err := request.CheckCursor(f.Sort, cursor); err != nil {
+		return f, false, badCursor()
+	}
+	f.Cursor = cursor
+	if f.CreatedFrom, err = createdParam(q, "created_from"); err != nil {
+		return f, false, err
+	}
+	if f.CreatedTo, err = createdParam(q, "created_to"); err != nil {
+		return f, false, err
+	}
+	if !f.CreatedFrom.IsZero() && !f.CreatedTo.IsZero() && f.CreatedTo.Before(f.CreatedFrom) {
+		return f, false, invalidParameter("created_to", "created_to must not be before created_from.")
 	}
 	if v := q.Get("status"); v != "" {
-		if v != "active" && !slices.Contains(request.Statuses, request.Status(v)) {
-			return f, false, invalidParameter("status", "status must be active, new, open, waiting_requester, waiting_third_party, resolved or closed.")
+		if request.StatusGroups[v] == nil && !slices.Contains(request.Statuses, request.Status(v)) {
+			return f, false, invalidParameter("status", "status must be a status (new, open, waiting_requester, waiting_third_party, resolved, closed) or a group (active, todo, waiting, done).")
 		}
 		f.Status = v
 	}
@@ -103,6 +139,16 @@ func (s *server) requestFilter(r *http.Request) (f request.Filter, none bool, er
 		}
 		f.CategoryID = id
 	}
+	if name := q.Get("site"); name != "" {
+		_, id, err := s.orgIDs(ctx, "", name)
+		if err != nil {
+			return f, false, err
+		}
+		if id == noSuchOrg {
+			return f, true, nil
+		}
+		f.SiteID = id
+	}
 	switch assignee {
 	case "":
 	case "none":
@@ -121,9 +167,9 @@ func (s *server) requestFilter(r *http.Request) (f request.Filter, none bool, er
 }
 
 // categoryID resolves a category name as people read it (case and accents aside); 0 when no
-// active category has it.
+// category has it. Archived categories count: their requests are still there to list.
 func (s *server) categoryID(ctx context.Context, name string) (int64, error) {
-	cats, err := s.Requests.Categories(ctx)
+	cats, err := s.Requests.AllCategories(ctx)
 	if err != nil {
 		return 0, err
 	}

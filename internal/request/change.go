@@ -77,12 +77,10 @@ func (k *Desk) update(ctx context.Context, tx *sql.Tx, r Request, ch Change) (Re
 	if ch.Category != nil {
 		next.CategoryID, next.Category = 0, ""
 		if *ch.Category != "" {
-			c, ok, err := k.categoryByName(ctx, tx, *ch.Category)
+			// The request's own category stays acceptable even if archived since.
+			c, err := k.categoryFor(ctx, tx, *ch.Category, r.CategoryID, &errs)
 			if err != nil {
 				return Request{}, err
-			}
-			if !ok {
-				errs.Add("category", "category_unknown", "value", *ch.Category)
 			}
 			next.CategoryID, next.Category = c.ID, c.Name
 		}

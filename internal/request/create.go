@@ -70,12 +70,9 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		}
 		var cat Category
 		if in.Category != "" {
-			c, ok, err := k.categoryByName(ctx, tx, in.Category)
+			c, err := k.categoryFor(ctx, tx, in.Category, 0, &errs)
 			if err != nil {
 				return err
-			}
-			if !ok {
-				errs.Add("category", "category_unknown", "value", in.Category)
 			}
 			cat = c
 		}

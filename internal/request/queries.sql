@@ -7,10 +7,11 @@ VALUES ($1, $2, $3, $4, $5, $5)
 ON CONFLICT (name_key) DO NOTHING;
 
 -- name: categories
-SELECT id, name, parent_id, confidential_default FROM categories WHERE archived = FALSE ORDER BY position, name_key;
+-- Every category, archived ones included; categories.go puts them in tree order.
+SELECT id, name, parent_id, confidential_default, position, archived FROM categories ORDER BY position, name_key, id;
 
 -- name: category-by-key
-SELECT id, name, parent_id, confidential_default FROM categories WHERE name_key = $1 AND archived = FALSE;
+SELECT id, name, parent_id, confidential_default, position, archived FROM categories WHERE name_key = $1;
 
 -- name: person-id-by-email
 SELECT id FROM people WHERE email_key = $1 AND active = TRUE;

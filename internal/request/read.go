@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/civil"
 )
 
 func scanRequest(sc interface{ Scan(...any) error }) (Request, error) {
@@ -154,27 +156,47 @@ type Filter struct {
 	RequesterID  int64
 	IncidentID   int64
 	SLA          SLAState // SLAAtRisk or SLABreached: requests in that state now (sla.go)
-	Cursor       int64    // the number of the last request of the previous page
-	Limit        int
+	SiteID       int64    // the site the requester works at (people.site_id)
+
+	// CreatedFrom and CreatedTo are the first and last days of filing, both included, as
+	// days in Location (nil: Europe/Paris, where the company is).
+	CreatedFrom, CreatedTo civil.Date
+	Location               *time.Location
+
+	Sort   Sort   // "" is SortNewest; with Text, "" and SortNewest keep the search's ranking
+	Cursor string // the NextCursor of the previous page, in the same Sort
+	Limit  int
 }
 
-// Page is one page of requests, newest first.
+// Page is one page of requests, in the listing's order.
 type Page struct {
 	Items      []Request
-	NextCursor int64 // 0 on the last page
+	NextCursor string // "" on the last page
 }
 
-// List returns the requests v may see that match f, newest first.
+// List returns the requests v may see that match f, in f.Sort's order. A cursor that is not
+// one of this order's is ErrBadCursor.
 func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
+	if !f.Sort.known() {
+		return Page{}, fmt.Errorf("request: list: unknown sort %q", f.Sort)
+	}
 	if strings.TrimSpace(f.Text) != "" {
 		return k.searchList(ctx, v, f)
 	}
-	where, args := f.where(v, k.now())
+	w := f.conds(v, k.now())
+	if f.Cursor != "" {
+		after, err := f.Sort.parseCursor(f.Cursor)
+		if err != nil {
+			return Page{}, err
+		}
+		w.addAfter(f.Sort, after)
+	}
+	where, args := w.where()
 	args = append(args, f.Limit+1)
-	query := k.q.Extend("list", fmt.Sprintf("WHERE %s\nORDER BY r.number DESC\nLIMIT $%d", where, len(args)))
+	query := k.q.Extend("list", fmt.Sprintf("WHERE %s\nORDER BY %s\nLIMIT $%d", where, f.Sort.orderBy(), len(args)))
 	rows, err := k.db.R.QueryContext(ctx, query, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("request: list: %w", err)
@@ -193,7 +215,7 @@ func (k *Desk) List(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	}
 	if len(p.Items) > f.Limit {
 		p.Items = p.Items[:f.Limit]
-		p.NextCursor = p.Items[len(p.Items)-1].Number
+		p.NextCursor = f.Sort.cursorOf(p.Items[len(p.Items)-1])
 	}
 	return p, k.loadTags(ctx, p.Items)
 }
@@ -246,7 +268,7 @@ func (r Request) Excerpt(n int) string {
 }
 
 // searchList answers a List with a Text: the best search matches that also pass the other
-// filters, best first.
+// filters, best first, or in f.Sort's order when another than the default is asked for.
 func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error) {
 	hits, err := k.Search(ctx, v, f.Text, 100)
 	if err != nil {
@@ -256,14 +278,46 @@ func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error)
 	if err != nil {
 		return Page{}, err
 	}
+	atSite, err := k.siteFilter(ctx, f)
+	if err != nil {
+		return Page{}, err
+	}
 	var p Page
 	for _, h := range hits {
-		if r := h.Request; f.matches(r) && inSLA(r) {
+		if r := h.Request; f.matches(r) && inSLA(r) && atSite(r) {
 			p.Items = append(p.Items, r)
 			if len(p.Items) == f.Limit {
 				break
 			}
 		}
 	}
+	if f.Sort != "" && f.Sort != SortNewest {
+		slices.SortStableFunc(p.Items, f.Sort.compare)
+	}
 	return p, nil
+}
+
+// siteFilter applies f.SiteID to search hits, as the list query does in SQL: it reads the
+// site's people with one query, and only when the filter is set.
+func (k *Desk) siteFilter(ctx context.Context, f Filter) (func(Request) bool, error) {
+	if f.SiteID == 0 {
+		return func(Request) bool { return true }, nil
+	}
+	rows, err := k.db.R.QueryContext(ctx, k.q.Get("queue-site-people"), f.SiteID)
+	if err != nil {
+		return nil, fmt.Errorf("request: site people: %w", err)
+	}
+	defer rows.Close()
+	people := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("request: site people: %w", err)
+		}
+		people[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("request: site people: %w", err)
+	}
+	return func(r Request) bool { return people[r.RequesterID] }, nil
 }

@@ -277,7 +277,7 @@ func TestUpdateValidatesAndFilters(t *testing.T) {
 			t.Fatalf("unassigned: %d", len(unassigned.Items))
 		}
 		var seen []int64
-		cursor := int64(0)
+		cursor := ""
 		for {
 			p, err := o.desk.List(ctx, o.jerome, request.Filter{Limit: 3, Cursor: cursor})
 			if err != nil {
@@ -286,7 +286,7 @@ func TestUpdateValidatesAndFilters(t *testing.T) {
 			for _, r := range p.Items {
 				seen = append(seen, r.Number)
 			}
-			if cursor = p.NextCursor; cursor == 0 {
+			if cursor = p.NextCursor; cursor == "" {
 				break
 			}
 		}

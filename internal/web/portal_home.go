@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"majordome/internal/auth"
 	"majordome/internal/request"
@@ -80,8 +79,12 @@ func (s *Server) renderPortal(w http.ResponseWriter, r *http.Request, p *Page, v
 	var err error
 	if d.InDirectory {
 		q := r.URL.Query()
-		cursor, _ := strconv.ParseInt(q.Get("cursor"), 10, 64)
+		cursor := q.Get("cursor")
 		page, err := s.Requests.List(ctx, v, request.Filter{RequesterID: v.PersonID, Cursor: cursor, Limit: portalPageSize})
+		if errors.Is(err, request.ErrBadCursor) { // an old or edited link: start again from the top
+			cursor = ""
+			page, err = s.Requests.List(ctx, v, request.Filter{RequesterID: v.PersonID, Limit: portalPageSize})
+		}
 		if err != nil {
 			return err
 		}
@@ -89,10 +92,10 @@ func (s *Server) renderPortal(w http.ResponseWriter, r *http.Request, p *Page, v
 		if d.Promises, err = s.portalPromises(ctx, p, page.Items); err != nil {
 			return err
 		}
-		if page.NextCursor != 0 {
-			d.NextURL = "/portal?" + url.Values{"cursor": {strconv.FormatInt(page.NextCursor, 10)}}.Encode()
+		if page.NextCursor != "" {
+			d.NextURL = "/portal?" + url.Values{"cursor": {page.NextCursor}}.Encode()
 		}
-		if cursor != 0 {
+		if cursor != "" {
 			d.FirstURL = "/portal"
 		}
 	}

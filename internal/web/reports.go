@@ -109,7 +109,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cats, err := s.Requests.Categories(r.Context())
+	cats, err := s.Requests.AllCategories(r.Context()) // archived ones too: reports look back
 	if err != nil {
 		return err
 	}

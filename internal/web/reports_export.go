@@ -96,7 +96,7 @@ func (s *Server) reportExport(w http.ResponseWriter, r *http.Request) (p *Page, 
 		http.Redirect(w, r, "/reports?"+r.URL.RawQuery, http.StatusSeeOther)
 		return nil, nil, "", false, nil
 	}
-	cats, err := s.Requests.Categories(r.Context())
+	cats, err := s.Requests.AllCategories(r.Context()) // archived ones too: reports look back
 	if err != nil {
 		return nil, nil, "", false, err
 	}

@@ -130,7 +130,7 @@ func reportFilterLabel(p *Page, rq reportQuery, cats []request.Category) string 
 	var category, channel string
 	for _, c := range cats {
 		if c.ID == rq.Filter.CategoryID {
-			category = c.Name
+			category = c.Label()
 		}
 	}
 	if rq.Filter.Channel != "" {

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"majordome/internal/auth"
+	"majordome/internal/civil"
+	"majordome/internal/people"
 	"majordome/internal/request"
 )
 
@@ -15,7 +19,13 @@ import (
 const queuePageSize = 50
 
 // queueFilterKeys are the query parameters of the queue's filters, in the order URLs write them.
-var queueFilterKeys = []string{"q", "status", "category", "priority", "assignee", "confidential", "channel", "sla"}
+// from and to are days of filing as typed (dd/mm/yyyy).
+var queueFilterKeys = []string{"q", "status", "category", "priority", "assignee", "confidential", "channel", "sla",
+	"site", "from", "to"}
+
+// queueSortKey is the query parameter of the queue's order. It is no filter: a saved view stays
+// the current one in any order, and its link keeps the order chosen (requests_views.go).
+const queueSortKey = "sort"
 
 // queueData is what the queue shows: the views, the filters as chosen with their choices, and
 // one page of requests.
@@ -25,7 +35,9 @@ type queueData struct {
 	Filters    url.Values // status is always set ("active" by default)
 	Categories []request.Category
 	Agents     []auth.User
-	Groups     []string // the status filter's broad choices: active, waiting, done, all
+	Sites      []people.Site
+	Sorts      []request.Sort
+	Groups     []string // the status filter's broad choices: active, todo, waiting, done, all
 	Statuses   []request.Status
 	Priorities []request.Priority
 	Channels   []request.Channel
@@ -54,14 +66,26 @@ func (s *Server) requestsList(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "requests")
 	p.Title = p.T("desk.title")
 	q := r.URL.Query()
-	d := &queueData{Filters: queueFilters(q), Groups: []string{"active", "waiting", "done", "all"},
+	d := &queueData{Filters: queueFilters(q), Groups: []string{"active", "todo", "waiting", "done", "all"},
 		Statuses: request.Statuses, Priorities: request.Priorities, Channels: request.Channels,
-		PortalURL: s.Config.BaseURL + "/portal"}
+		Sorts: request.Sorts, PortalURL: s.Config.BaseURL + "/portal"}
 	f := queueFilter(d.Filters, v)
-	f.Cursor, _ = strconv.ParseInt(q.Get("cursor"), 10, 64)
+	f.Location = p.loc
+	if errs := queueDates(d.Filters, &f); len(errs) > 0 {
+		// The queue is still shown, without the dates it cannot read, and says which they are.
+		p.FieldErrors = map[string]string{}
+		for field, e := range errs {
+			p.FieldErrors[field] = p.T(e.key, "field", p.T("queue.dates.field."+field), "value", e.value)
+		}
+	}
+	f.Cursor = q.Get("cursor")
 	f.Limit = queuePageSize
 
 	page, err := s.Requests.List(ctx, v, f)
+	if errors.Is(err, request.ErrBadCursor) { // an old or edited link, or another order's: from the top
+		f.Cursor = ""
+		page, err = s.Requests.List(ctx, v, f)
+	}
 	if err != nil {
 		return err
 	}
@@ -70,10 +94,10 @@ func (s *Server) requestsList(w http.ResponseWriter, r *http.Request) error {
 	if d.SLA, err = s.Requests.SLAs(ctx, page.Items); err != nil {
 		return err
 	}
-	if page.NextCursor != 0 {
-		d.NextURL = queueURL(d.Filters, strconv.FormatInt(page.NextCursor, 10))
+	if page.NextCursor != "" {
+		d.NextURL = queueURL(d.Filters, page.NextCursor)
 	}
-	if f.Cursor != 0 {
+	if f.Cursor != "" {
 		d.FirstURL = queueURL(d.Filters, "")
 	}
 	if err := s.countViews(ctx, v, d); err != nil {
@@ -93,20 +117,30 @@ func (s *Server) requestsList(w http.ResponseWriter, r *http.Request) error {
 	if d.Agents, err = s.agents(ctx); err != nil {
 		return err
 	}
+	if d.Sites, err = s.People.Sites(ctx); err != nil {
+		return err
+	}
 	if d.Bulk, err = s.bulkBarData(ctx, v); err != nil {
 		return err
 	}
 	return s.render(w, p, "requests_list")
 }
 
-// queueFilters keeps the known filters of q, with the status "active" unless another is chosen;
-// a priority or channel that does not exist (an edited link) is left out.
+// queueFilters keeps the known filters of q and its order, with the status "active" unless
+// another is chosen; a priority, channel, site or order that does not exist (an edited link)
+// is left out. Dates are kept as typed, so that a wrong one is shown back with its message.
 func queueFilters(q url.Values) url.Values {
 	out := url.Values{}
 	for _, k := range queueFilterKeys {
-		if v := q.Get(k); v != "" {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			out.Set(k, v)
 		}
+	}
+	if id, err := strconv.ParseInt(out.Get("site"), 10, 64); err != nil || id <= 0 {
+		out.Del("site")
+	}
+	if st := request.Sort(q.Get(queueSortKey)); st != request.SortNewest && slices.Contains(request.Sorts, st) {
+		out.Set(queueSortKey, string(st))
 	}
 	if !slices.Contains(request.Priorities, request.Priority(out.Get("priority"))) {
 		out.Del("priority")
@@ -127,11 +161,13 @@ func queueFilters(q url.Values) url.Values {
 // queueFilter turns the filters into the desk's, for viewer v ("me" is v's account).
 func queueFilter(fs url.Values, v request.Viewer) request.Filter {
 	f := request.Filter{Text: fs.Get("q"), Status: fs.Get("status"), Priority: request.Priority(fs.Get("priority")),
-		Channel: request.Channel(fs.Get("channel")), SLA: request.SLAState(fs.Get("sla"))}
+		Channel: request.Channel(fs.Get("channel")), SLA: request.SLAState(fs.Get("sla")),
+		Sort: request.Sort(fs.Get(queueSortKey))}
 	if f.Status == "all" {
 		f.Status = ""
 	}
 	f.CategoryID, _ = strconv.ParseInt(fs.Get("category"), 10, 64)
+	f.SiteID, _ = strconv.ParseInt(fs.Get("site"), 10, 64)
 	switch a := fs.Get("assignee"); a {
 	case "me":
 		f.AssigneeID = v.UserID
@@ -149,14 +185,45 @@ func queueFilter(fs url.Values, v request.Viewer) request.Filter {
 	return f
 }
 
-// queueURL is the queue with filters fs, at cursor ("" for the first page). The default status
-// ("active") is left out, so the plain queue is /requests.
+// queueDateError is a day of filing the queue cannot use: the message's key and what was typed.
+type queueDateError struct{ key, value string }
+
+// queueDates sets the days of filing of fs on f: from and to, both included, as dd/mm/yyyy (or
+// YYYY-MM-DD). A date that cannot be read, or an end before the start, is left out of f and
+// comes back by field.
+func queueDates(fs url.Values, f *request.Filter) map[string]queueDateError {
+	errs := map[string]queueDateError{}
+	day := func(field string) civil.Date {
+		s := fs.Get(field)
+		if s == "" {
+			return civil.Date{}
+		}
+		d, err := civil.Parse(s)
+		if err != nil {
+			errs[field] = queueDateError{"queue.dates.invalid", s}
+		}
+		return d
+	}
+	from, to := day("from"), day("to")
+	if !from.IsZero() && !to.IsZero() && to.Before(from) {
+		errs["to"] = queueDateError{"queue.dates.order", fs.Get("to")}
+		to = civil.Date{}
+	}
+	f.CreatedFrom, f.CreatedTo = from, to
+	return errs
+}
+
+// queueURL is the queue with filters fs in their order, at cursor ("" for the first page). The
+// defaults (status "active", newest first) are left out, so the plain queue is /requests.
 func queueURL(fs url.Values, cursor string) string {
 	v := url.Values{}
 	for _, k := range queueFilterKeys {
 		if x := fs.Get(k); x != "" && !(k == "status" && x == "active") {
 			v.Set(k, x)
 		}
+	}
+	if x := fs.Get(queueSortKey); x != "" && x != string(request.SortNewest) {
+		v.Set(queueSortKey, x)
 	}
 	if cursor != "" {
 		v.Set("cursor", cursor)

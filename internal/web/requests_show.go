@@ -106,7 +106,7 @@ func (s *Server) renderRequest(w http.ResponseWriter, r *http.Request, p *Page, 
 	for _, e := range events {
 		d.Timeline = append(d.Timeline, tellEvent(p, e))
 	}
-	if d.Categories, err = s.Requests.Categories(ctx); err != nil {
+	if d.Categories, err = s.categoryChoices(ctx, req.CategoryID); err != nil {
 		return err
 	}
 	sla, err := s.Requests.SLAOf(ctx, req)

@@ -53,7 +53,7 @@ func (s *Server) countViews(ctx context.Context, v request.Viewer, d *queueData)
 			}
 			view.Count = n
 		}
-		view.URL = queueURL(view.Preset, "")
+		view.URL = queueURL(withSort(view.Preset, d.Filters.Get(queueSortKey)), "")
 		view.Current = sameFilters(view.Preset, d.Filters)
 		if view.Current {
 			d.View = view.Key
@@ -62,6 +62,21 @@ func (s *Server) countViews(ctx context.Context, v request.Viewer, d *queueData)
 	return nil
 }
 
+// withSort is the filters fs in order sort ("" for the default): a view's link keeps the
+// order the queue is shown in.
+func withSort(fs url.Values, sort string) url.Values {
+	if sort == "" {
+		return fs
+	}
+	out := url.Values{queueSortKey: {sort}}
+	for k, v := range fs {
+		out[k] = v
+	}
+	return out
+}
+
+// sameFilters reports whether a and b filter the same requests. The order is no filter: a view
+// sorted another way is still that view.
 func sameFilters(a, b url.Values) bool {
 	for _, k := range queueFilterKeys {
 		if a.Get(k) != b.Get(k) {

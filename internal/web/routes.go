@@ -111,6 +111,12 @@ func (s *Server) routes() {
 	s.page("POST /settings/rules/{id}/enabled", auth.Administer, s.ruleEnable)
 	s.page("POST /settings/rules/{id}/move", auth.Administer, s.ruleMove)
 	s.page("POST /settings/rules/{id}/delete", auth.Administer, s.ruleDelete)
+	s.page("GET /settings/categories", auth.Administer, s.categoriesPage)
+	s.page("POST /settings/categories", auth.Administer, s.categoryCreate)
+	s.page("POST /settings/categories/{id}", auth.Administer, s.categoryUpdate)
+	s.page("POST /settings/categories/{id}/move", auth.Administer, s.categoryMove)
+	s.page("POST /settings/categories/{id}/archive", auth.Administer, s.categoryArchive)
+	s.page("POST /settings/categories/{id}/restore", auth.Administer, s.categoryRestore)
 
 	s.public("/", func(http.ResponseWriter, *http.Request) error { return errNotFound })
 }

@@ -93,6 +93,8 @@ func auditHref(e audit.Entry) string {
 		return "/settings/sites"
 	case e.EntityType == "setting":
 		return "/settings"
+	case e.EntityType == "category" && e.EntityID != 0:
+		return categoryAnchor(e.EntityID)
 	}
 	return ""
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // auditEntityTypes are the kinds of things the trail records, for the filter.
-var auditEntityTypes = []string{"person", "user", "token", "site", "team", "setting"}
+var auditEntityTypes = []string{"person", "user", "token", "site", "team", "setting", "category"}
 
 // actionGroups lists the actions the catalogue names, grouped by what they act on, so new
 // actions show up in the filter as soon as they are translated.

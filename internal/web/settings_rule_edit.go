@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,7 +125,18 @@ func ruleForm(in request.RuleInput) url.Values {
 // renderRuleForm loads what the form's lists offer and sends it.
 func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, p *Page, status int, d ruleFormData) error {
 	ctx := r.Context()
-	cats, err := s.Requests.Categories(ctx)
+	// A category archived since the rule was written stays selected, marked: saving then says
+	// to choose another rather than silently widening the rule to every category.
+	var keep []int64
+	for _, f := range []string{"if_category", "category"} {
+		if id, err := strconv.ParseInt(p.Val(f), 10, 64); err == nil && id > 0 {
+			keep = append(keep, id)
+		}
+	}
+	cats, err := s.categoryChoices(ctx, keep...)
+	if errors.Is(err, errNotFound) {
+		cats, err = s.Requests.Categories(ctx)
+	}
 	if err != nil {
 		return err
 	}
@@ -142,7 +154,11 @@ func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, p *Page,
 	}
 	opt := func(id int64, label string) ruleOption { return ruleOption{strconv.FormatInt(id, 10), label} }
 	for _, c := range cats {
-		d.Categories = append(d.Categories, opt(c.ID, c.Name))
+		label := c.Label()
+		if c.Archived {
+			label = p.T("categories.archived_option", "name", label)
+		}
+		d.Categories = append(d.Categories, opt(c.ID, label))
 	}
 	for _, t := range teams {
 		d.Teams = append(d.Teams, opt(t.ID, t.Name))
