@@ -92,6 +92,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Notify.RegisterJobs()
 	a.Requests.WithNotify(a.Notify)
 	a.Requests.RegisterSLAChecks(a.Jobs)
+	a.Requests.RegisterReminders(a.Jobs, cat)
 	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
@@ -169,6 +170,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}()
 	if err := a.Requests.StartSLAChecks(ctx, a.Jobs); err != nil {
 		a.Log.Warn("sla checks not scheduled", "err", err)
+	}
+	if err := a.Requests.StartReminders(ctx, a.Jobs); err != nil {
+		a.Log.Warn("reminders not scheduled", "err", err)
 	}
 	go func() {
 		defer wg.Done()

@@ -28,10 +28,16 @@ func (k *Desk) afterChange(ctx context.Context, tx *sql.Tx, before, after Reques
 	if err := k.slaChanged(ctx, tx, before, after); err != nil {
 		return err
 	}
+	if err := k.remindersChanged(ctx, tx, before, after); err != nil {
+		return err
+	}
 	return k.notifyChanged(ctx, tx, before, after)
 }
 
 // afterMessage runs after a reply or a note is added to r.
 func (k *Desk) afterMessage(ctx context.Context, tx *sql.Tx, r Request, m Message, byRequester bool) error {
+	if err := k.remindersMessage(ctx, tx, r, m, byRequester); err != nil {
+		return err
+	}
 	return k.notifyMessage(ctx, tx, r, m, byRequester)
 }

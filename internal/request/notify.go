@@ -24,7 +24,8 @@ import (
 //   - a public reply from the team: the requester (their account, and their person so that email
 //     can reach them later); a reply from the requester: the assignee, or else the agents;
 //   - an internal note: the assignee; a resolution: the requester;
-//   - an SLA at risk or breached: the assignee, or else the admins.
+//   - an SLA at risk or breached: the assignee, or else the admins;
+//   - a request long waiting on its requester (reminders.go): the requester.
 //
 // Nobody is told of what they did themselves. An urgent request's notifications are urgent.
 
@@ -39,6 +40,7 @@ const (
 	NotifyResolved       = "request.resolved"
 	NotifySLAAtRisk      = "request.sla_at_risk"
 	NotifySLABreached    = "request.sla_breached"
+	NotifyReminder       = "request.reminder"
 )
 
 // excerptLen is how much of a message a notification quotes.
