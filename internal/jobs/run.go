@@ -30,6 +30,10 @@ type claimed struct {
 	maxAttempts int
 }
 
+// cancelGrace is how long Run waits, after cancelling the running handlers, for them to return
+// and give their attempts back before it gives up on them.
+const cancelGrace = 2 * time.Second
+
 // Run works the registered kinds until ctx ends. Then it claims nothing more and waits up to
 // Options.ShutdownTimeout for running jobs to finish; it then cancels their ctx, waits a moment
 // longer, and returns an error saying how many jobs it gave up on: their leases run out and
@@ -93,13 +97,15 @@ loop:
 		return nil
 	case <-time.After(q.opts.ShutdownTimeout):
 	}
-	// A handler that honours its ctx returns now, and its job goes back to pending unspent.
+	// A handler that honours its ctx returns now, and its job goes back to pending unspent:
+	// one write left, given cancelGrace whatever ShutdownTimeout is (a loaded database can take
+	// more than a short timeout for it, and the attempt would be lost).
 	cancelJobs()
 	select {
 	case <-done:
 		q.log.Info("job queue stopped")
 		return nil
-	case <-time.After(min(time.Second, q.opts.ShutdownTimeout)):
+	case <-time.After(cancelGrace):
 	}
 	close(abandon)
 	return fmt.Errorf("jobs: stopped with %d job(s) still running: they will run again once their lease expires", running.Load())
@@ -158,10 +164,12 @@ func (q *Queue) work(parent context.Context, abandon <-chan struct{}, j *claimed
 	log := q.log.With("kind", j.kind, "id", j.id, "attempt", j.attempt)
 	ctx, cancel := context.WithCancel(parent)
 	var lost atomic.Bool
-	renewed := make(chan struct{})
+	// The lease is renewed until the handler returns, even once shutdown has cancelled it: a
+	// handler finishing its work, or giving its attempt back, still owns the job.
+	handled, renewed := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(renewed)
-		if !q.renew(ctx, abandon, j) {
+		if !q.renew(handled, abandon, j) {
 			lost.Store(true)
 			cancel() // another worker owns the job now: stop this run
 		}
@@ -170,6 +178,7 @@ func (q *Queue) work(parent context.Context, abandon <-chan struct{}, j *claimed
 	h := q.handler(j.kind)
 	err := call(ctx, h, j.payload)
 	took := time.Since(start)
+	close(handled)
 	cancel()
 	<-renewed
 
@@ -209,15 +218,15 @@ func call(ctx context.Context, h Handler, payload []byte) (err error) {
 	return h(ctx, payload)
 }
 
-// renew extends the lease every Lease/3 until ctx ends or Run abandons the job. It reports false
-// when the lease was lost: the job is no longer ours (its lease ran out and another worker
-// claimed it).
-func (q *Queue) renew(ctx context.Context, abandon <-chan struct{}, j *claimed) bool {
+// renew extends the lease every Lease/3 until the handler is done or Run abandons the job. It
+// reports false when the lease was lost: the job is no longer ours (its lease ran out and
+// another worker claimed it).
+func (q *Queue) renew(done, abandon <-chan struct{}, j *claimed) bool {
 	t := time.NewTicker(q.opts.Lease / 3)
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-done:
 			return true
 		case <-abandon:
 			return true
