@@ -170,7 +170,12 @@ func (s *server) writeFields(w http.ResponseWriter, r *http.Request, status int,
 
 // catalogueField names the API fields that the catalogue knows under another name: the API
 // assigns a request by email, the desk (and its messages) by account.
-var catalogueField = map[string]string{"assignee_email": "assignee"}
+var catalogueField = map[string]string{"assignee_email": "assignee",
+	// A routing rule's members (rules.go) are the rule form's fields.
+	"conditions.words": "if_words", "conditions.category": "if_category", "conditions.team": "if_team",
+	"conditions.site": "if_site", "conditions.channel": "if_channel", "actions": "rule_actions",
+	"actions.category": "category", "actions.priority": "priority", "actions.assignee_email": "assignee",
+	"actions.tags": "tags", "actions.confidential": "confidential", "enabled": "rule_enabled", "stop": "rule_stop"}
 
 // message is fe in words. A field the catalogue does not name (an unknown body field, a query
 // parameter) is named as sent, with the catalogue's generic "is not valid" sentence.

@@ -48,6 +48,16 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/incidents/{id}/link", auth.RequestsWork, s.incidentLink},
 		{"POST", "/api/v1/incidents/{id}/replies", auth.RequestsWork, s.incidentReply},
 		{"POST", "/api/v1/incidents/{id}/resolve", auth.RequestsWork, s.incidentResolve},
+
+		// Request categories, which every agent reads and admins manage, and the routing rules
+		// that sort new requests, which only admins see.
+		{"GET", "/api/v1/categories", auth.RequestsWork, s.categoryList},
+		{"POST", "/api/v1/categories", auth.Administer, s.categoryCreate},
+		{"PATCH", "/api/v1/categories/{id}", auth.Administer, s.categoryPatch},
+		{"GET", "/api/v1/rules", auth.Administer, s.ruleList},
+		{"POST", "/api/v1/rules", auth.Administer, s.ruleCreate},
+		{"PATCH", "/api/v1/rules/{id}", auth.Administer, s.rulePatch},
+		{"DELETE", "/api/v1/rules/{id}", auth.Administer, s.ruleDelete},
 	}
 }
 
