@@ -67,13 +67,27 @@ func rules(region Region) []*cal.Holiday {
 	return nil
 }
 
+// whitMonday is Lundi de Pentecôte, the one public holiday many French employers make the
+// worked "journée de solidarité" (Code du travail, article L3133-7); Hours.WorkWhitMonday
+// counts it as a working day.
+var whitMonday = fr.LundiDePentecôte
+
 // Holidays returns the public holidays of year in region, in date order, with their French
 // names. An unknown region has none: sites are validated against people.HolidayRegions, so
 // guessing a calendar here would only hide a bad value.
 func Holidays(region Region, year int) []Holiday {
+	return holidays(region, year, nil)
+}
+
+// holidays is Holidays without the rule skip (nil: none), so that a site working Whit Monday
+// leaves out that day whatever its date, without changing what other callers read.
+func holidays(region Region, year int, skip *cal.Holiday) []Holiday {
 	rs := rules(region)
 	out := make([]Holiday, 0, len(rs))
 	for _, r := range rs {
+		if r == skip {
+			continue
+		}
 		// French holidays are never moved to another day when they fall on a weekend, so the
 		// actual date is the one that counts. The library returns midnight in cal.DefaultLoc
 		// (the process's local zone); where that zone skips midnight on the day, Go may give
@@ -109,16 +123,28 @@ func IsHoliday(region Region, d civil.Date) (string, bool) {
 // holidayYear remembers one year of holidays during a single computation, so that walking
 // the days of a long interval does not recompute Easter for every day. It lives on the stack
 // of the call, not in the package: no shared mutable state, nothing to lock.
+// Whether Whit Monday is worked is fixed for the life of the cache, so the days it holds are
+// always those of its own hours.
 type holidayYear struct {
-	region Region
-	year   int
-	loaded bool
-	days   []Holiday
+	region     Region
+	workWhitMo bool // Whit Monday is a working day: not among days
+	year       int
+	loaded     bool
+	days       []Holiday
+}
+
+// holidaysOf returns the holiday cache of one computation over h.
+func holidaysOf(h Hours) holidayYear {
+	return holidayYear{region: h.Region, workWhitMo: h.WorkWhitMonday}
 }
 
 func (c *holidayYear) is(d civil.Date) bool {
 	if !c.loaded || c.year != d.Year {
-		c.year, c.loaded, c.days = d.Year, true, Holidays(c.region, d.Year)
+		var skip *cal.Holiday
+		if c.workWhitMo {
+			skip = whitMonday
+		}
+		c.year, c.loaded, c.days = d.Year, true, holidays(c.region, d.Year, skip)
 	}
 	for _, h := range c.days {
 		if h.Date == d {

@@ -7,7 +7,8 @@ import (
 )
 
 // Hours are the working hours of a site: the days of the week it works and one daily window,
-// in its timezone, closed on the public holidays of its region.
+// in its timezone, closed on the public holidays of its region (but Whit Monday where the site
+// works it).
 //
 // The window is read on the local wall clock: 9:00 is 9:00 on both sides of a change to or
 // from summer time, so business time is counted in real elapsed time between local openings
@@ -24,6 +25,9 @@ type Hours struct {
 	Location *time.Location
 	// Region picks the public holidays on which the site is closed.
 	Region Region
+	// WorkWhitMonday makes Lundi de Pentecôte a working day (when it falls on one of Days), for
+	// sites that work it as the "journée de solidarité". Holidays and IsHoliday still list it.
+	WorkWhitMonday bool
 	// Days are the working days, indexed by time.Weekday.
 	Days [7]bool
 	// Start and End bound the daily window, as local wall-clock time since midnight.
@@ -56,7 +60,7 @@ func (h Hours) IsOpen(t time.Time) bool {
 		return false
 	}
 	t = t.In(h.loc())
-	hol := holidayYear{region: h.Region}
+	hol := holidaysOf(h)
 	opening, closing, ok := h.window(civil.Of(t), &hol)
 	return ok && !t.Before(opening) && t.Before(closing)
 }
@@ -78,7 +82,7 @@ func (h Hours) Add(t time.Time, d time.Duration) time.Time {
 	}
 	d = max(d, 0)
 	t = t.In(h.loc())
-	hol := holidayYear{region: h.Region}
+	hol := holidaysOf(h)
 	// One step per calendar day, each consuming a whole day's window at once: 30 business
 	// days are about 42 steps, whatever the precision of d. Since the hours open, at least one
 	// weekday a week is a working day and holidays are few, so the loop ends.
@@ -106,7 +110,7 @@ func (h Hours) Between(a, b time.Time) time.Duration {
 	}
 	loc := h.loc()
 	a, b = a.In(loc), b.In(loc)
-	hol := holidayYear{region: h.Region}
+	hol := holidaysOf(h)
 	var sum time.Duration
 	last := civil.Of(b)
 	for day := civil.Of(a); !last.Before(day); day = nextDay(day) {

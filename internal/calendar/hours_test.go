@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 	_ "time/tzdata" // the tests must not depend on the machine's zoneinfo
+
+	"majordome/internal/civil"
 )
 
 var paris = func() *time.Location {
@@ -216,5 +218,52 @@ func BenchmarkAdd30Days(b *testing.B) {
 	from := time.Date(2026, 11, 2, 9, 0, 0, 0, paris)
 	for b.Loop() {
 		h.Add(from, 30*h.Workday())
+	}
+}
+
+// TestWorkWhitMonday: 25 May 2026 is Whit Monday. A site that works it as the journée de
+// solidarité counts it like any Monday, in both regions; the others skip it. The holiday
+// calendar itself still lists it.
+func TestWorkWhitMonday(t *testing.T) {
+	for _, region := range []Region{France, AlsaceMoselle} {
+		t.Run(string(region), func(t *testing.T) {
+			off, worked := DefaultHours(paris, region), DefaultHours(paris, region)
+			worked.WorkWhitMonday = true
+			from := at(t, "2026-05-22 16:00") // Friday
+			if got, want := off.Add(from, 4*time.Hour), at(t, "2026-05-26 11:00"); !got.Equal(want) {
+				t.Errorf("holiday: Add = %s; want %s", got, want)
+			}
+			if got, want := worked.Add(from, 4*time.Hour), at(t, "2026-05-25 11:00"); !got.Equal(want) {
+				t.Errorf("worked: Add = %s; want %s", got, want)
+			}
+			monday := at(t, "2026-05-25 10:00")
+			if off.IsOpen(monday) || !worked.IsOpen(monday) {
+				t.Errorf("IsOpen(Whit Monday 10:00): holiday %v, worked %v", off.IsOpen(monday), worked.IsOpen(monday))
+			}
+			weekend := [2]time.Time{from, at(t, "2026-05-26 18:00")}
+			if got := off.Between(weekend[0], weekend[1]); got != 11*time.Hour {
+				t.Errorf("holiday: Between = %v; want 11h", got)
+			}
+			if got := worked.Between(weekend[0], weekend[1]); got != 20*time.Hour {
+				t.Errorf("worked: Between = %v; want 20h", got)
+			}
+			// The option spares only Whit Monday: Ascension (14 May) stays a holiday, and
+			// in Alsace-Moselle so does Good Friday (3 April).
+			if got, want := worked.Add(at(t, "2026-05-13 17:00"), 2*time.Hour), at(t, "2026-05-15 10:00"); !got.Equal(want) {
+				t.Errorf("worked over Ascension: Add = %s; want %s", got, want)
+			}
+			if region == AlsaceMoselle {
+				if got, want := worked.Add(at(t, "2026-04-02 17:00"), 2*time.Hour), at(t, "2026-04-07 10:00"); !got.Equal(want) {
+					t.Errorf("worked over Good Friday: Add = %s; want %s", got, want)
+				}
+			}
+			// Another year, another date: 17 May 2027.
+			if got, want := worked.Add(at(t, "2027-05-14 16:00"), 4*time.Hour), at(t, "2027-05-17 11:00"); !got.Equal(want) {
+				t.Errorf("worked in 2027: Add = %s; want %s", got, want)
+			}
+			if name, ok := IsHoliday(region, civil.Of(monday)); !ok || name != "Lundi de Pentecôte" {
+				t.Errorf("IsHoliday(25/05/2026) = %q, %v; want still a holiday", name, ok)
+			}
+		})
 	}
 }

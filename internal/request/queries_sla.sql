@@ -13,27 +13,27 @@ ON CONFLICT (priority) DO UPDATE SET first_response_minutes = excluded.first_res
     resolution_minutes = excluded.resolution_minutes;
 
 -- name: sla-sites
-SELECT s.id, s.name, s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days
+SELECT s.id, s.name, s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days, h.work_whit_monday
 FROM sites s LEFT JOIN sla_site_hours h ON h.site_id = s.id
 ORDER BY s.name_key;
 
 -- name: sla-site
-SELECT s.id, s.name, s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days
+SELECT s.id, s.name, s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days, h.work_whit_monday
 FROM sites s LEFT JOIN sla_site_hours h ON h.site_id = s.id
 WHERE s.id = $1;
 
 -- name: sla-site-hours-save
-INSERT INTO sla_site_hours (site_id, work_start, work_end, work_days) VALUES ($1, $2, $3, $4)
+INSERT INTO sla_site_hours (site_id, work_start, work_end, work_days, work_whit_monday) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (site_id) DO UPDATE SET work_start = excluded.work_start, work_end = excluded.work_end,
-    work_days = excluded.work_days;
+    work_days = excluded.work_days, work_whit_monday = excluded.work_whit_monday;
 
 -- name: sla-site-hours-reset
 DELETE FROM sla_site_hours WHERE site_id = $1;
 
 -- name: sla-requester-hours
 -- The working hours of a requester's site; the columns are NULL for a person without a site or a
--- site with the default hours.
-SELECT s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days
+-- site with the default hours that keeps Whit Monday a holiday.
+SELECT s.timezone, s.holiday_region, h.work_start, h.work_end, h.work_days, h.work_whit_monday
 FROM people p
 LEFT JOIN sites s ON s.id = p.site_id
 LEFT JOIN sla_site_hours h ON h.site_id = s.id

@@ -163,12 +163,15 @@ type SiteHours struct {
 	End      time.Duration
 	Days     [7]bool // indexed by time.Weekday
 	Custom   bool    // false: the default week, Monday to Friday, 9:00 to 18:00
+	// WorkWhitMonday: the site works Lundi de Pentecôte as its journée de solidarité, so its
+	// SLAs count it as a working day; false (the default) keeps it a public holiday.
+	WorkWhitMonday bool
 }
 
 // Hours are h as the calendar counts them.
 func (h SiteHours) Hours() calendar.Hours {
 	c := calendar.DefaultHours(location(h.Timezone), h.Region)
-	c.Start, c.End, c.Days = h.Start, h.End, h.Days
+	c.Start, c.End, c.Days, c.WorkWhitMonday = h.Start, h.End, h.Days, h.WorkWhitMonday
 	return c
 }
 
@@ -208,15 +211,18 @@ func (k *Desk) SiteHoursOf(ctx context.Context, siteID int64) (SiteHours, error)
 func scanSiteHours(sc interface{ Scan(...any) error }) (SiteHours, error) {
 	var h SiteHours
 	var start, end, days sql.NullInt64
-	if err := sc.Scan(&h.SiteID, &h.Site, &h.Timezone, &h.Region, &start, &end, &days); err != nil {
+	var whit sql.NullBool
+	if err := sc.Scan(&h.SiteID, &h.Site, &h.Timezone, &h.Region, &start, &end, &days, &whit); err != nil {
 		return h, err
 	}
-	applyHours(&h, start, end, days)
+	applyHours(&h, start, end, days, whit)
 	return h, nil
 }
 
-// applyHours sets the stored window and days on h, or the default week when none is stored.
-func applyHours(h *SiteHours, start, end, days sql.NullInt64) {
+// applyHours sets the stored window, days and Whit Monday choice on h, or the default week
+// (Whit Monday a holiday) when none is stored. A stored row may hold the default window, for a
+// site that only works Whit Monday: Custom says whether the window or the days differ.
+func applyHours(h *SiteHours, start, end, days sql.NullInt64, whit sql.NullBool) {
 	d := calendar.DefaultHours(nil, "")
 	h.Start, h.End, h.Days, h.Custom = d.Start, d.End, d.Days, false
 	if start.Valid && end.Valid && days.Valid {
@@ -224,8 +230,9 @@ func applyHours(h *SiteHours, start, end, days sql.NullInt64) {
 		for wd := range h.Days {
 			h.Days[wd] = days.Int64&(1<<wd) != 0
 		}
-		h.Custom = true
+		h.Custom = h.Start != d.Start || h.End != d.End || h.Days != d.Days
 	}
+	h.WorkWhitMonday = whit.Valid && whit.Bool
 }
 
 // requesterHours are the working hours of a requester's site; a person without a site works
@@ -233,7 +240,8 @@ func applyHours(h *SiteHours, start, end, days sql.NullInt64) {
 func (k *Desk) requesterHours(ctx context.Context, tx *sql.Tx, personID int64) (calendar.Hours, error) {
 	var tz, region sql.NullString
 	var start, end, days sql.NullInt64
-	err := tx.QueryRowContext(ctx, k.q.Get("sla-requester-hours"), personID).Scan(&tz, &region, &start, &end, &days)
+	var whit sql.NullBool
+	err := tx.QueryRowContext(ctx, k.q.Get("sla-requester-hours"), personID).Scan(&tz, &region, &start, &end, &days, &whit)
 	if err != nil && !isNoRows(err) {
 		return calendar.Hours{}, fmt.Errorf("request: requester hours: %w", err)
 	}
@@ -241,14 +249,16 @@ func (k *Desk) requesterHours(ctx context.Context, tx *sql.Tx, personID int64) (
 	if h.Region == "" {
 		h.Region = calendar.France
 	}
-	applyHours(&h, start, end, days)
+	applyHours(&h, start, end, days, whit)
 	return h.Hours(), nil
 }
 
-// SiteHoursInput is a site's working hours as a form gives them: "HH:MM" and working days.
+// SiteHoursInput is a site's working hours as a form gives them: "HH:MM", working days, and
+// whether Lundi de Pentecôte is worked (the journée de solidarité).
 type SiteHoursInput struct {
-	Start, End string
-	Days       []time.Weekday
+	Start, End     string
+	Days           []time.Weekday
+	WorkWhitMonday bool
 }
 
 // parseClock reads "9:00", "09:00" or "9h" as a time since midnight; "24:00" is the end of the day.
@@ -272,8 +282,9 @@ func parseClock(s string) (time.Duration, bool) {
 	return d, true
 }
 
-// SaveSiteHours sets the working hours of a site. Hours equal to the default week are stored as
-// no hours at all, so that the site follows the default. Like targets, new hours apply to
+// SaveSiteHours sets the working hours of a site and whether it works Whit Monday. The default
+// week with Whit Monday a holiday is stored as no hours at all, so that the site follows the
+// default. Like targets, new hours apply to
 // requests filed or changed from then on.
 func (k *Desk) SaveSiteHours(ctx context.Context, siteID int64, in SiteHoursInput) (SiteHours, error) {
 	cur, err := k.SiteHoursOf(ctx, siteID)
@@ -311,20 +322,21 @@ func (k *Desk) SaveSiteHours(ctx context.Context, siteID int64, in SiteHoursInpu
 		return cur, err
 	}
 	next := cur
-	next.Start, next.End, next.Days = start, end, days
+	next.Start, next.End, next.Days, next.WorkWhitMonday = start, end, days, in.WorkWhitMonday
 	def := calendar.DefaultHours(nil, "")
 	next.Custom = start != def.Start || end != def.End || days != def.Days
 	err = k.db.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if next.Custom {
-			_, err = tx.ExecContext(ctx, k.q.Get("sla-site-hours-save"), siteID, int64(start/time.Minute), int64(end/time.Minute), bits)
+		if next.Custom || next.WorkWhitMonday {
+			_, err = tx.ExecContext(ctx, k.q.Get("sla-site-hours-save"), siteID, int64(start/time.Minute), int64(end/time.Minute), bits,
+				next.WorkWhitMonday)
 		} else {
 			_, err = tx.ExecContext(ctx, k.q.Get("sla-site-hours-reset"), siteID)
 		}
 		if err != nil {
 			return fmt.Errorf("request: save site hours %d: %w", siteID, err)
 		}
-		if cur.Start == next.Start && cur.End == next.End && cur.Days == next.Days {
+		if cur.Start == next.Start && cur.End == next.End && cur.Days == next.Days && cur.WorkWhitMonday == next.WorkWhitMonday {
 			return nil
 		}
 		return k.audit.Record(ctx, tx, audit.Change{Action: "sla.site_hours", EntityType: "site", EntityID: siteID,
@@ -333,15 +345,17 @@ func (k *Desk) SaveSiteHours(ctx context.Context, siteID int64, in SiteHoursInpu
 	return next, err
 }
 
-// describeHours writes hours for the audit log: "09:00–18:00" and the days "1,2,3,4,5".
-func describeHours(h SiteHours) map[string]string {
+// describeHours writes hours for the audit log: "09:00–18:00", the days "1,2,3,4,5", and
+// whether Whit Monday is worked.
+func describeHours(h SiteHours) map[string]any {
 	var days []string
 	for wd, on := range h.Days {
 		if on {
 			days = append(days, fmt.Sprint(wd))
 		}
 	}
-	return map[string]string{"hours": clockText(h.Start) + "–" + clockText(h.End), "days": strings.Join(days, ",")}
+	return map[string]any{"hours": clockText(h.Start) + "–" + clockText(h.End), "days": strings.Join(days, ","),
+		"work_whit_monday": h.WorkWhitMonday}
 }
 
 // clockText writes a time since midnight as HH:MM.

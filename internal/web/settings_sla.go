@@ -93,7 +93,8 @@ func (s *Server) slaSiteHoursSave(w http.ResponseWriter, r *http.Request) error 
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	in := request.SiteHoursInput{Start: r.PostForm.Get("work_start"), End: r.PostForm.Get("work_end")}
+	in := request.SiteHoursInput{Start: r.PostForm.Get("work_start"), End: r.PostForm.Get("work_end"),
+		WorkWhitMonday: r.PostForm.Get("work_whit_monday") != ""}
 	for _, v := range r.PostForm["work_days"] {
 		if d, err := strconv.Atoi(v); err == nil {
 			in.Days = append(in.Days, time.Weekday(d))
@@ -193,6 +194,14 @@ func (d slaSettingsData) HasDay(site request.SiteHours, day time.Weekday) bool {
 		return false
 	}
 	return site.Days[day]
+}
+
+// WorksWhitMonday reports whether a site works Whit Monday, or whether its failed form said so.
+func (d slaSettingsData) WorksWhitMonday(site request.SiteHours) bool {
+	if d.EditID == site.SiteID {
+		return d.Edit.WorkWhitMonday
+	}
+	return site.WorkWhitMonday
 }
 
 // timeInput writes a typed time as an <input type="time"> shows it again: "8:00" or "8h" as

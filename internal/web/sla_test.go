@@ -191,6 +191,23 @@ func TestSLASettingsPage(t *testing.T) {
 	if !strings.Contains(page, "08:30–17:00") || !strings.Contains(page, "lun. mar. mer. jeu.") {
 		t.Errorf("site hours not shown: %s", slaExcerpt(page, "Lyon"))
 	}
+	// Whit Monday worked: kept when the form fails, saved and shown when it does not.
+	whit := fmt.Sprintf(`id="s%d-work_whit_monday" type="checkbox" name="work_whit_monday" value="1" aria-describedby="s%d-h-work_whit_monday" checked`, site.ID, site.ID)
+	res = admin.post(path, url.Values{"work_start": {"08:30"}, "work_end": {"17:00"}, "work_whit_monday": {"1"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(res), whit) {
+		t.Fatalf("failed form lost Whit Monday: %d %s", res.StatusCode, slaExcerpt(text(res), "work_whit_monday"))
+	}
+	res = admin.post(path, url.Values{"work_start": {"08:30"}, "work_end": {"17:00"}, "work_days": {"1", "2", "3", "4"}, "work_whit_monday": {"1"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save Whit Monday = %d", res.StatusCode)
+	}
+	page = slaPage(t, admin, "/settings/sla", http.StatusOK)
+	if !strings.Contains(page, "lundi de Pentecôte travaillé") || !strings.Contains(page, whit) {
+		t.Errorf("Whit Monday not shown: %s", slaExcerpt(page, "work_whit_monday"))
+	}
+	if h, err := e.App.Requests.SiteHoursOf(ctx, site.ID); err != nil || !h.WorkWhitMonday || h.Start != 8*time.Hour+30*time.Minute {
+		t.Errorf("stored hours = %+v, %v", h, err)
+	}
 	if res := e.signInAs(auth.Agent).get("/settings/sla"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("an agent opened the SLA settings: %d", res.StatusCode)
 	}
