@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,41 +14,11 @@ import (
 	"majordome/internal/testutil"
 )
 
-// eachSharedDB runs fn on SQLite and on PostgreSQL with two handles on one database, each with its
-// own pools, as two instances of Majordome would have.
-func eachSharedDB(t *testing.T, fn func(t *testing.T, d1, d2 *db.DB)) {
-	t.Helper()
-	open := func(t *testing.T, dsn string) (*db.DB, *db.DB) {
-		ctx := context.Background()
-		var ds [2]*db.DB
-		for i := range ds {
-			d, err := db.Open(ctx, dsn)
-			if err != nil {
-				t.Fatalf("open: %v", err)
-			}
-			t.Cleanup(func() { d.Close() })
-			if _, err := d.Migrate(ctx, testutil.Quiet); err != nil {
-				t.Fatalf("migrate: %v", err)
-			}
-			ds[i] = d
-		}
-		return ds[0], ds[1]
-	}
-	t.Run("SQLite", func(t *testing.T) {
-		d1, d2 := open(t, filepath.Join(t.TempDir(), "majordome.db"))
-		fn(t, d1, d2)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		d1, d2 := open(t, testutil.PostgresDSN(t))
-		fn(t, d1, d2)
-	})
-}
-
 // TestCrashedWorkerJobRunsElsewhere: an instance dies mid-job; while it lived, its lease kept the
 // job from the other instance; once dead, the other instance runs the job after the lease ends.
 func TestCrashedWorkerJobRunsElsewhere(t *testing.T) {
 	t.Parallel() // each test has its own database
-	eachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
+	testutil.EachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
 		const lease = 500 * time.Millisecond // renewed every ~170 ms: room for a slow CI
 		opts := testOptions(jobs.Options{Workers: 1, Lease: lease, ShutdownTimeout: 20 * time.Millisecond})
 
@@ -138,7 +107,7 @@ func TestLostOnLastAttemptIsDead(t *testing.T) {
 // handled once, none is missing, and both instances took part.
 func TestExactlyOnceAcrossInstances(t *testing.T) {
 	t.Parallel() // each test has its own database
-	eachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
+	testutil.EachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
 		const n = 500
 		var mu sync.Mutex
 		seen := map[int]int{}

@@ -98,7 +98,7 @@ var jobsEmpty = jobs.Stats{}
 // every batch is delivered once to the external channel.
 func TestFocusBatchOnceAcrossInstances(t *testing.T) {
 	t.Parallel()
-	eachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
+	testutil.EachSharedDB(t, func(t *testing.T, d1, d2 *db.DB) {
 		o := newOffice(t, d1)
 		ctx := context.Background()
 		svc2, q2 := o.instance(d2)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -226,34 +225,4 @@ func (r *recorder) deliveries() []Delivery {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Delivery(nil), r.got...)
-}
-
-// eachSharedDB runs fn on SQLite and on PostgreSQL with two handles on one database, each with
-// its own pools, as two instances of Majordome would have.
-func eachSharedDB(t *testing.T, fn func(t *testing.T, d1, d2 *db.DB)) {
-	t.Helper()
-	open := func(t *testing.T, dsn string) (*db.DB, *db.DB) {
-		ctx := context.Background()
-		var ds [2]*db.DB
-		for i := range ds {
-			d, err := db.Open(ctx, dsn)
-			if err != nil {
-				t.Fatalf("open: %v", err)
-			}
-			t.Cleanup(func() { d.Close() })
-			if _, err := d.Migrate(ctx, testutil.Quiet); err != nil {
-				t.Fatalf("migrate: %v", err)
-			}
-			ds[i] = d
-		}
-		return ds[0], ds[1]
-	}
-	t.Run("SQLite", func(t *testing.T) {
-		d1, d2 := open(t, filepath.Join(t.TempDir(), "majordome.db"))
-		fn(t, d1, d2)
-	})
-	t.Run("PostgreSQL", func(t *testing.T) {
-		d1, d2 := open(t, testutil.PostgresDSN(t))
-		fn(t, d1, d2)
-	})
 }

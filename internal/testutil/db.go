@@ -84,3 +84,17 @@ func EachDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 	t.Run("SQLite", func(t *testing.T) { fn(t, SQLite(t)) })
 	t.Run("PostgreSQL", func(t *testing.T) { fn(t, Postgres(t)) })
 }
+
+// EachSharedDB runs fn on SQLite and on PostgreSQL with two handles on one fresh database, each
+// with its own pools, as two instances of Majordome would have.
+func EachSharedDB(t *testing.T, fn func(t *testing.T, d1, d2 *db.DB)) {
+	t.Helper()
+	t.Run("SQLite", func(t *testing.T) {
+		dsn := filepath.Join(t.TempDir(), "majordome.db")
+		fn(t, open(t, dsn), open(t, dsn))
+	})
+	t.Run("PostgreSQL", func(t *testing.T) {
+		dsn := PostgresDSN(t)
+		fn(t, open(t, dsn), open(t, dsn))
+	})
+}
