@@ -441,3 +441,34 @@ func TestDefaultBackoff(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRunsOncePerSlot: two instances schedule the same periodic kind; one run waits for
+// the slot, and each run schedules the next slot's.
+func TestEveryRunsOncePerSlot(t *testing.T) {
+	t.Parallel() // each test has its own database
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		const every = 200 * time.Millisecond
+		var runs atomic.Int64
+		var qs [2]*jobs.Queue
+		for i := range qs {
+			qs[i] = jobs.New(d, testutil.Quiet, testOptions(jobs.Options{}))
+			qs[i].RegisterEvery("sweep", every, time.Now, func(context.Context, []byte) error {
+				runs.Add(1)
+				return nil
+			})
+			if err := qs[i].ScheduleEvery(context.Background(), "sweep", every, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s := stats(t, qs[0]); s != (jobs.Stats{Pending: 1}) {
+			t.Fatalf("after two schedulings stats = %+v, want one run waiting", s)
+		}
+		stop0, stop1 := start(t, qs[0]), start(t, qs[1])
+		waitFor(t, 5*time.Second, "3 runs", func() bool { return runs.Load() >= 3 })
+		stop0()
+		stop1()
+		if s := stats(t, qs[0]); s != (jobs.Stats{Pending: 1}) {
+			t.Fatalf("after the runs stats = %+v, want exactly the next slot's run waiting", s)
+		}
+	})
+}

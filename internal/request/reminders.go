@@ -61,14 +61,10 @@ type Reminders struct {
 	Resolved int // requests resolved for want of an answer
 }
 
-// RegisterReminders makes q run the reminders, writing the closing message from cat. Each run
-// schedules the next one first, at the next slot of reminderEvery, under a key naming that
-// slot: however many instances enqueue it, one run waits per slot.
+// RegisterReminders makes q run the reminders every reminderEvery, once across instances,
+// writing the closing message from cat.
 func (k *Desk) RegisterReminders(q *jobs.Queue, cat *i18n.Catalog) {
-	q.Register(ReminderKind, func(ctx context.Context, _ []byte) error {
-		if err := k.enqueueReminders(ctx, q); err != nil {
-			return err
-		}
+	q.RegisterEvery(ReminderKind, reminderEvery, k.now, func(ctx context.Context, _ []byte) error {
 		_, err := k.RunReminders(ctx, cat)
 		return err
 	})
@@ -77,16 +73,7 @@ func (k *Desk) RegisterReminders(q *jobs.Queue, cat *i18n.Catalog) {
 // StartReminders schedules the next run of the reminders, at start-up on every instance: a
 // no-op while the run of that slot waits.
 func (k *Desk) StartReminders(ctx context.Context, q *jobs.Queue) error {
-	return k.enqueueReminders(ctx, q)
-}
-
-func (k *Desk) enqueueReminders(ctx context.Context, q *jobs.Queue) error {
-	slot := k.now().Truncate(reminderEvery).Add(reminderEvery)
-	key := ReminderKind + ":" + slot.UTC().Format("2006-01-02T15:04")
-	if _, err := q.Enqueue(ctx, ReminderKind, nil, jobs.Key(key), jobs.At(slot)); err != nil {
-		return fmt.Errorf("request: schedule reminders: %w", err)
-	}
-	return nil
+	return q.ScheduleEvery(ctx, ReminderKind, reminderEvery, k.now())
 }
 
 // RunReminders reminds the requesters whose requests have waited on them ReminderDelay working

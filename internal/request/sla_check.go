@@ -20,25 +20,18 @@ const (
 	slaCheckBatches = 50
 )
 
-// RegisterSLAChecks makes q run the SLA checks. The run schedules the next one first, a minute
-// on, under one unique key: however many instances enqueue it, one run waits at a time, and a
-// failed run's retry yields to the next run instead of piling up.
+// RegisterSLAChecks makes q run the SLA checks every minute, once across instances.
 func (k *Desk) RegisterSLAChecks(q *jobs.Queue) {
-	q.Register(SLACheckKind, func(ctx context.Context, _ []byte) error {
-		next := k.now().Truncate(time.Minute).Add(time.Minute)
-		if _, err := q.Enqueue(ctx, SLACheckKind, nil, jobs.Key(SLACheckKind), jobs.At(next)); err != nil {
-			return err
-		}
+	q.RegisterEvery(SLACheckKind, time.Minute, k.now, func(ctx context.Context, _ []byte) error {
 		_, err := k.CheckSLAs(ctx)
 		return err
 	})
 }
 
-// StartSLAChecks enqueues the first run of the checks, at start-up on every instance: a no-op
-// while a run waits.
+// StartSLAChecks schedules the next run of the checks, at start-up on every instance: a no-op
+// while the run of that minute waits.
 func (k *Desk) StartSLAChecks(ctx context.Context, q *jobs.Queue) error {
-	_, err := q.Enqueue(ctx, SLACheckKind, nil, jobs.Key(SLACheckKind))
-	return err
+	return q.ScheduleEvery(ctx, SLACheckKind, time.Minute, k.now())
 }
 
 // CheckSLAs looks at every request whose SLA state may have changed by now: each one newly at
