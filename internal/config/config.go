@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,29 @@ type Config struct {
 	DB      string // MAJORDOME_DB: a SQLite file path, or a postgres:// URL
 	BaseURL string // MAJORDOME_BASE_URL: the public URL, used in links sent to people
 	LogJSON bool   // MAJORDOME_LOG_JSON: JSON logs instead of text
+
+	Slack Slack // the Slack app (internal/slack); off while no bot token is set
+	Mail  Mail  // the email channel (internal/mail); off while no address is set
+}
+
+// Slack is the connection to the company's Slack app. Each setting may also be set on the
+// settings page; the environment wins over the page.
+type Slack struct {
+	BotToken      string // MAJORDOME_SLACK_BOT_TOKEN: xoxb-…, the app's bot token
+	SigningSecret string // MAJORDOME_SLACK_SIGNING_SECRET: verifies the requests Slack sends (HTTP mode)
+	AppToken      string // MAJORDOME_SLACK_APP_TOKEN: xapp-…, for Socket Mode (no public URL needed)
+	TriageChannel string // MAJORDOME_SLACK_TRIAGE_CHANNEL: the channel id (or #name) where new requests appear
+	APIURL        string // MAJORDOME_SLACK_API_URL: the Web API base URL, https://slack.com/api/ by default
+	Command       string // MAJORDOME_SLACK_COMMAND: the slash command, /om by default
+}
+
+// Mail is the email channel. Each setting may also be set on the settings page; the environment
+// wins over the page.
+type Mail struct {
+	Address    string // MAJORDOME_MAIL_ADDRESS: the desk's address, e.g. office@exemple.fr
+	SMTPURL    string // MAJORDOME_SMTP_URL: the outgoing relay, smtp://user:pass@host:587 (STARTTLS) or smtps://…:465
+	IMAPURL    string // MAJORDOME_IMAP_URL: the mailbox to poll, imaps://user:pass@host/INBOX
+	SMTPListen string // MAJORDOME_SMTP_LISTEN: address of the built-in SMTP listener, e.g. 127.0.0.1:2525; "" for off
 }
 
 // Error is a bad setting: it names the setting so the person running Majordome knows what to fix.
@@ -53,6 +77,20 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.DB, "db", str("MAJORDOME_DB", ""), "database: SQLite file or postgres:// URL (MAJORDOME_DB; default: majordome.db in the data folder)")
 	fs.StringVar(&c.BaseURL, "base-url", str("MAJORDOME_BASE_URL", ""), "public URL used in links (MAJORDOME_BASE_URL; default: http://ADDR)")
 	c.LogJSON = str("MAJORDOME_LOG_JSON", "") == "1" || str("MAJORDOME_LOG_JSON", "") == "true"
+	c.Slack = Slack{
+		BotToken:      str("MAJORDOME_SLACK_BOT_TOKEN", ""),
+		SigningSecret: str("MAJORDOME_SLACK_SIGNING_SECRET", ""),
+		AppToken:      str("MAJORDOME_SLACK_APP_TOKEN", ""),
+		TriageChannel: str("MAJORDOME_SLACK_TRIAGE_CHANNEL", ""),
+		APIURL:        str("MAJORDOME_SLACK_API_URL", ""),
+		Command:       str("MAJORDOME_SLACK_COMMAND", ""),
+	}
+	c.Mail = Mail{
+		Address:    str("MAJORDOME_MAIL_ADDRESS", ""),
+		SMTPURL:    str("MAJORDOME_SMTP_URL", ""),
+		IMAPURL:    str("MAJORDOME_IMAP_URL", ""),
+		SMTPListen: str("MAJORDOME_SMTP_LISTEN", ""),
+	}
 }
 
 // Validate checks every setting and fills the derived defaults. It returns an *Error for the
@@ -86,6 +124,60 @@ func (c *Config) Validate() error {
 		return &Error{"MAJORDOME_BASE_URL", c.BaseURL, "expected an absolute http(s) URL, e.g. https://majordome.exemple.fr"}
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := c.Slack.validate(); err != nil {
+		return err
+	}
+	return c.Mail.validate()
+}
+
+func (s *Slack) validate() error {
+	if s.APIURL == "" {
+		s.APIURL = "https://slack.com/api/"
+	}
+	if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return &Error{"MAJORDOME_SLACK_API_URL", s.APIURL, "expected an absolute http(s) URL, e.g. https://slack.com/api/"}
+	}
+	if !strings.HasSuffix(s.APIURL, "/") {
+		s.APIURL += "/"
+	}
+	if s.Command == "" {
+		s.Command = "/om"
+	}
+	if !strings.HasPrefix(s.Command, "/") || strings.ContainsAny(s.Command, " \t") || len(s.Command) > 32 {
+		return &Error{"MAJORDOME_SLACK_COMMAND", s.Command, "expected a slash command such as /om"}
+	}
+	if s.BotToken != "" && !strings.HasPrefix(s.BotToken, "xoxb-") {
+		return &Error{"MAJORDOME_SLACK_BOT_TOKEN", "xxxxx", "expected a bot token starting with xoxb-"}
+	}
+	if s.AppToken != "" && !strings.HasPrefix(s.AppToken, "xapp-") {
+		return &Error{"MAJORDOME_SLACK_APP_TOKEN", "xxxxx", "expected an app-level token starting with xapp-"}
+	}
+	return nil
+}
+
+func (m *Mail) validate() error {
+	if m.Address != "" {
+		if a, err := mail.ParseAddress(m.Address); err != nil || a.Name != "" {
+			return &Error{"MAJORDOME_MAIL_ADDRESS", m.Address, "expected an address such as office@exemple.fr"}
+		}
+	}
+	if m.SMTPURL != "" {
+		u, err := url.Parse(m.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return &Error{"MAJORDOME_SMTP_URL", redact(m.SMTPURL), "expected smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465"}
+		}
+	}
+	if m.IMAPURL != "" {
+		u, err := url.Parse(m.IMAPURL)
+		if err != nil || (u.Scheme != "imap" && u.Scheme != "imaps") || u.Host == "" {
+			return &Error{"MAJORDOME_IMAP_URL", redact(m.IMAPURL), "expected imaps://user:pass@host/INBOX"}
+		}
+	}
+	if m.SMTPListen != "" {
+		if _, port, err := net.SplitHostPort(m.SMTPListen); err != nil || port == "" {
+			return &Error{"MAJORDOME_SMTP_LISTEN", m.SMTPListen, "expected host:port, e.g. 127.0.0.1:2525"}
+		}
+	}
 	return nil
 }
 

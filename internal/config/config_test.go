@@ -32,6 +32,14 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 		{Config{Addr: "127.0.0.1:8080", DataDir: ""}, "MAJORDOME_DATA"},
 		{Config{Addr: "127.0.0.1:8080", DataDir: "d", DB: "mysql://u:secret@h/db"}, "MAJORDOME_DB"},
 		{Config{Addr: "127.0.0.1:8080", DataDir: "d", BaseURL: "ftp://x"}, "MAJORDOME_BASE_URL"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Slack: Slack{APIURL: "slack.com/api"}}, "MAJORDOME_SLACK_API_URL"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Slack: Slack{Command: "om"}}, "MAJORDOME_SLACK_COMMAND"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Slack: Slack{BotToken: "xapp-1"}}, "MAJORDOME_SLACK_BOT_TOKEN"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Slack: Slack{AppToken: "xoxb-1"}}, "MAJORDOME_SLACK_APP_TOKEN"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{Address: "Office <office@exemple.fr>"}}, "MAJORDOME_MAIL_ADDRESS"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPURL: "http://u:secret@h"}}, "MAJORDOME_SMTP_URL"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{IMAPURL: "pop3://h"}}, "MAJORDOME_IMAP_URL"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPListen: "2525"}}, "MAJORDOME_SMTP_LISTEN"},
 	} {
 		err := tc.c.Validate()
 		var ce *Error
@@ -53,6 +61,30 @@ func TestPostgresAndHTTPS(t *testing.T) {
 	}
 	if !c.IsPostgres() || !c.SecureCookies() || c.BaseURL != "https://majordome.exemple.fr" || contains(c.Redacted(), ":p@") {
 		t.Fatalf("%+v %s", c, c.Redacted())
+	}
+}
+
+func TestSlackAndMailDefaults(t *testing.T) {
+	env := map[string]string{"MAJORDOME_SLACK_BOT_TOKEN": "xoxb-1", "MAJORDOME_SLACK_API_URL": "http://127.0.0.1:9/api",
+		"MAJORDOME_MAIL_ADDRESS": "office@exemple.fr", "MAJORDOME_SMTP_URL": "smtp://u:p@relay:587"}
+	var c Config
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	c.RegisterFlags(fs, func(k string) string { return env[k] })
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Slack.APIURL != "http://127.0.0.1:9/api/" || c.Slack.Command != "/om" || c.Slack.BotToken != "xoxb-1" ||
+		c.Mail.Address != "office@exemple.fr" || c.Mail.SMTPURL != "smtp://u:p@relay:587" {
+		t.Fatalf("%+v", c)
+	}
+	var d Config
+	d.RegisterFlags(flag.NewFlagSet("t", flag.ContinueOnError), func(string) string { return "" })
+	if err := d.Validate(); err != nil || d.Slack.APIURL != "https://slack.com/api/" {
+		t.Fatalf("default Slack API URL: %v %q", err, d.Slack.APIURL)
+	}
+	e := Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPURL: "http://u:secret@h"}}
+	if err := e.Validate(); err == nil || contains(err.Error(), "secret") {
+		t.Fatalf("a bad SMTP URL must be refused without printing its password: %v", err)
 	}
 }
 

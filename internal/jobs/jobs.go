@@ -127,6 +127,23 @@ func DefaultBackoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
+// RetryAfterError is a failure that knows when to try again, such as an API's 429 with its
+// Retry-After: the queue retries after Delay instead of its backoff. It still counts as an
+// attempt.
+type RetryAfterError struct {
+	Delay time.Duration
+	Err   error
+}
+
+func (e *RetryAfterError) Error() string {
+	return fmt.Sprintf("%v (retry in %s)", e.Err, e.Delay)
+}
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// RetryAfter wraps err so that the job is tried again after d rather than after the backoff.
+func RetryAfter(d time.Duration, err error) error { return &RetryAfterError{Delay: d, Err: err} }
+
 // Queue is the durable job queue of one instance: it enqueues jobs into the database and, while
 // Run is going, works the kinds registered on it.
 type Queue struct {

@@ -235,6 +235,36 @@ func TestRetryThenSuccess(t *testing.T) {
 	})
 }
 
+func TestRetryAfterWaitsTheGivenDelay(t *testing.T) {
+	t.Parallel() // each test has its own database
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		q := jobs.New(d, testutil.Quiet, testOptions(jobs.Options{}))
+		var mu sync.Mutex
+		var at []time.Time
+		q.Register("rate-limited", func(context.Context, []byte) error {
+			mu.Lock()
+			defer mu.Unlock()
+			at = append(at, time.Now())
+			if len(at) == 1 {
+				return jobs.RetryAfter(400*time.Millisecond, errors.New("slack: 429"))
+			}
+			return nil
+		})
+		enqueue(t, q, "rate-limited", nil)
+		start(t, q)
+		waitFor(t, 5*time.Second, "the retry", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return len(at) == 2
+		})
+		mu.Lock()
+		defer mu.Unlock()
+		if gap := at[1].Sub(at[0]); gap < 350*time.Millisecond {
+			t.Fatalf("retried after %v, want the 400ms of Retry-After (the backoff is 10ms)", gap)
+		}
+	})
+}
+
 func TestDeadAfterMaxAttempts(t *testing.T) {
 	t.Parallel() // each test has its own database
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {

@@ -251,6 +251,10 @@ func (q *Queue) fail(log *slog.Logger, j *claimed, took time.Duration, err error
 	runAt := now
 	if j.attempt < j.maxAttempts {
 		runAt = now.Add(q.opts.Backoff(j.attempt))
+		var ra *RetryAfterError
+		if errors.As(err, &ra) && ra.Delay > 0 {
+			runAt = now.Add(ra.Delay)
+		}
 	}
 	n, dbErr := q.settle(log, "fail", j, took, err, j.id, j.attempt, runAt, errorText(err), now)
 	switch {

@@ -19,7 +19,10 @@ func (k *Desk) afterCreate(ctx context.Context, tx *sql.Tx, r Request) error {
 	if err := k.slaCreated(ctx, tx, r); err != nil {
 		return err
 	}
-	return k.notifyCreated(ctx, tx, r)
+	if err := k.notifyCreated(ctx, tx, r); err != nil {
+		return err
+	}
+	return k.observe(ctx, tx, DeskEvent{Kind: DeskCreated, Request: r})
 }
 
 // afterChange runs after any change of a request's properties, whoever made it: an agent's
@@ -31,7 +34,10 @@ func (k *Desk) afterChange(ctx context.Context, tx *sql.Tx, before, after Reques
 	if err := k.remindersChanged(ctx, tx, before, after); err != nil {
 		return err
 	}
-	return k.notifyChanged(ctx, tx, before, after)
+	if err := k.notifyChanged(ctx, tx, before, after); err != nil {
+		return err
+	}
+	return k.observe(ctx, tx, DeskEvent{Kind: DeskChanged, Request: after, Before: before})
 }
 
 // afterMessage runs after a reply or a note is added to r.
@@ -39,5 +45,8 @@ func (k *Desk) afterMessage(ctx context.Context, tx *sql.Tx, r Request, m Messag
 	if err := k.remindersMessage(ctx, tx, r, m, byRequester); err != nil {
 		return err
 	}
-	return k.notifyMessage(ctx, tx, r, m, byRequester)
+	if err := k.notifyMessage(ctx, tx, r, m, byRequester); err != nil {
+		return err
+	}
+	return k.observe(ctx, tx, DeskEvent{Kind: DeskMessage, Request: r, Message: m, ByRequester: byRequester})
 }

@@ -163,12 +163,13 @@ var (
 
 // Desk is the request service.
 type Desk struct {
-	db     *db.DB
-	q      *db.Queries
-	audit  *audit.Log
-	search *search.Index   // nil: requests are not searchable (tests of other parts)
-	notify *notify.Service // nil: nobody is notified (tests of other parts)
-	now    func() time.Time
+	db        *db.DB
+	q         *db.Queries
+	audit     *audit.Log
+	search    *search.Index   // nil: requests are not searchable (tests of other parts)
+	notify    *notify.Service // nil: nobody is notified (tests of other parts)
+	observers []Observer      // the conversation channels following the desk (observe.go)
+	now       func() time.Time
 }
 
 // New returns the desk stored in d.
