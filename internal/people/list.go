@@ -16,6 +16,7 @@ type ListParams struct {
 	TeamID int64
 	SiteID int64
 	Active *bool
+	Review bool   // only the people flagged for review
 	Cursor string // from the previous page's next cursor
 	Limit  int
 }
@@ -40,7 +41,7 @@ func (d *Directory) List(ctx context.Context, p ListParams) (Page, error) {
 	}
 	w := searchWords(p.Q)
 	rows, err := d.db.R.QueryContext(ctx, d.q.Get("list"), w[0], w[1], w[2], p.TeamID, p.SiteID,
-		activeFilter(p.Active), afterKey, afterID, p.Limit+1)
+		activeFilter(p.Active), afterKey, afterID, p.Limit+1, boolInt(p.Review))
 	if err != nil {
 		return Page{}, fmt.Errorf("people: list: %w", err)
 	}
@@ -69,7 +70,7 @@ func (d *Directory) Count(ctx context.Context, p ListParams) (int, error) {
 	w := searchWords(p.Q)
 	var n int
 	err := d.db.R.QueryRowContext(ctx, d.q.Get("count"), w[0], w[1], w[2], p.TeamID, p.SiteID,
-		activeFilter(p.Active)).Scan(&n)
+		activeFilter(p.Active), boolInt(p.Review)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("people: count: %w", err)
 	}
@@ -121,4 +122,11 @@ func decodeCursor(c string) (string, int64, error) {
 		return "", 0, ErrBadCursor
 	}
 	return key, id, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -43,6 +43,8 @@ type Person struct {
 	EndDate      civil.Date `json:"-"`
 	Language     string     `json:"language"`
 	Active       bool       `json:"active"`
+	Review       string     `json:"-"` // why the person awaits the Office Manager's review ("" for none)
+	External     bool       `json:"-"` // an external contact (a provider): a requester, not staff
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 }
@@ -75,12 +77,19 @@ type Input struct {
 	EndDate      string
 	Language     string
 	Active       *bool // nil: true for a new person
+	// Review flags a person created by a channel (an unknown Slack user, an unknown email
+	// sender) for the Office Manager to review, with the reason; "" for none.
+	Review string
+	// External marks an external contact (a provider writing to the desk).
+	External bool
 }
 
 // Patch changes some fields of a person; nil fields are left as they are.
 type Patch struct {
 	FirstName, LastName, Email, Team, Site, ManagerEmail, StartDate, EndDate, Language *string
 	Active                                                                             *bool
+	Review                                                                             *string // "" clears the flag
+	External                                                                           *bool
 }
 
 // Apply returns in with the patch's fields written over it.
@@ -102,6 +111,10 @@ func (p Patch) Apply(in Input) Input {
 	if p.Active != nil {
 		in.Active = p.Active
 	}
+	set(&in.Review, p.Review)
+	if p.External != nil {
+		in.External = *p.External
+	}
 	return in
 }
 
@@ -110,7 +123,7 @@ func InputOf(p Person) Input {
 	active := p.Active
 	return Input{FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, Team: p.Team,
 		Site: p.Site, ManagerEmail: p.ManagerEmail, StartDate: p.StartDate.String(),
-		EndDate: p.EndDate.String(), Language: p.Language, Active: &active}
+		EndDate: p.EndDate.String(), Language: p.Language, Active: &active, Review: p.Review, External: p.External}
 }
 
 // Directory is the people service.
@@ -141,7 +154,8 @@ func scanPerson(sc interface{ Scan(...any) error }) (Person, error) {
 	var team, site, mEmail, mFirst, mLast, start, end sql.NullString
 	var teamID, siteID, managerID sql.NullInt64
 	err := sc.Scan(&p.ID, &p.FirstName, &p.LastName, &p.Email, &teamID, &team, &siteID, &site,
-		&managerID, &mEmail, &mFirst, &mLast, &start, &end, &p.Language, &p.Active, &p.CreatedAt, &p.UpdatedAt)
+		&managerID, &mEmail, &mFirst, &mLast, &start, &end, &p.Language, &p.Active, &p.CreatedAt, &p.UpdatedAt,
+		&p.Review, &p.External)
 	if err != nil {
 		return p, err
 	}

@@ -30,6 +30,8 @@ type checked struct {
 	Start, End                 civil.Date
 	Language                   string
 	Active                     bool
+	Review                     string
+	External                   bool
 }
 
 // managerLookup finds a manager's id by email; the import also knows the people of its file.
@@ -43,7 +45,9 @@ func (d *Directory) check(ctx context.Context, q queryer, in Input, selfID int64
 		Email: strings.TrimSpace(in.Email), Team: strings.Join(strings.Fields(in.Team), " "),
 		Site: strings.Join(strings.Fields(in.Site), " "), Language: strings.ToLower(strings.TrimSpace(in.Language)),
 		Active: in.Active == nil || *in.Active,
+		Review: strings.TrimSpace(in.Review), External: in.External,
 	}
+	errs.MaxLen("review", c.Review, 500)
 	if errs.Required("first_name", c.FirstName) {
 		errs.MaxLen("first_name", c.FirstName, maxName)
 	}
@@ -203,7 +207,7 @@ func (d *Directory) update(ctx context.Context, tx *sql.Tx, id int64, before Per
 	}
 	_, err = tx.ExecContext(ctx, d.q.Get("update"), id, c.FirstName, c.LastName, c.Email, emailKey(c.Email),
 		nullID(teamID), nullID(siteID), nullID(c.ManagerID), c.Start.Ptr(), c.End.Ptr(), c.Language, c.Active,
-		sortKey(c), searchText(c), d.now())
+		sortKey(c), searchText(c), d.now(), c.Review, c.External)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return before, valid.Errors{{Field: "email", Code: "email_taken"}}
@@ -237,7 +241,7 @@ func (d *Directory) insert(ctx context.Context, tx *sql.Tx, c checked) (int64, e
 	var id int64
 	err = tx.QueryRowContext(ctx, d.q.Get("insert"), c.FirstName, c.LastName, c.Email, emailKey(c.Email),
 		nullID(teamID), nullID(siteID), nullID(c.ManagerID), c.Start.Ptr(), c.End.Ptr(), c.Language, c.Active,
-		sortKey(c), searchText(c), now).Scan(&id)
+		sortKey(c), searchText(c), now, c.Review, c.External).Scan(&id)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return 0, valid.Errors{{Field: "email", Code: "email_taken"}}
@@ -250,7 +254,8 @@ func (d *Directory) insert(ctx context.Context, tx *sql.Tx, c checked) (int64, e
 func sameAs(p Person, c checked, teamID, siteID int64) bool {
 	return p.FirstName == c.FirstName && p.LastName == c.LastName && p.Email == c.Email &&
 		p.TeamID == teamID && p.SiteID == siteID && p.ManagerID == c.ManagerID &&
-		p.StartDate == c.Start && p.EndDate == c.End && p.Language == c.Language && p.Active == c.Active
+		p.StartDate == c.Start && p.EndDate == c.End && p.Language == c.Language && p.Active == c.Active &&
+		p.Review == c.Review && p.External == c.External
 }
 
 func nullID(id int64) *int64 {
@@ -278,11 +283,13 @@ type snapshot struct {
 	EndDate   string `json:"end_date,omitempty"`
 	Language  string `json:"language"`
 	Active    bool   `json:"active"`
+	Review    string `json:"review,omitempty"`
+	External  bool   `json:"external,omitempty"`
 }
 
 func snapshotOf(p Person) snapshot {
 	return snapshot{p.FirstName, p.LastName, p.Email, p.Team, p.Site, p.ManagerEmail,
-		p.StartDate.String(), p.EndDate.String(), p.Language, p.Active}
+		p.StartDate.String(), p.EndDate.String(), p.Language, p.Active, p.Review, p.External}
 }
 
 func auditCreate(p Person, action string) audit.Change {

@@ -47,6 +47,8 @@ func (s *Server) peopleList(w http.ResponseWriter, r *http.Request) error {
 	case "inactive":
 		params.Active = new(false)
 	case "all":
+	case "review":
+		params.Review = true
 	default:
 		d.Status, params.Active = "active", new(true)
 	}

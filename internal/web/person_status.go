@@ -20,6 +20,29 @@ func (s *Server) personReactivate(w http.ResponseWriter, r *http.Request) error 
 	return s.setPersonActive(w, r, true)
 }
 
+// personReviewed clears the flag of a person a channel created (an unknown Slack user, an
+// unknown email sender): the Office Manager has checked who they are.
+func (s *Server) personReviewed(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	none := ""
+	person, err := s.People.Update(r.Context(), id, people.Patch{Review: &none})
+	var ve valid.Errors
+	if errors.As(err, &ve) {
+		s.setFlash(w, "error", s.I18n.T(s.lang(r), "person.status.fix_first"))
+		http.Redirect(w, r, fmt.Sprintf("/people/%d/edit", id), http.StatusSeeOther)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, "success", s.I18n.T(s.lang(r), "person.review.cleared", "name", person.FullName()))
+	http.Redirect(w, r, fmt.Sprintf("/people/%d", id), http.StatusSeeOther)
+	return nil
+}
+
 func (s *Server) setPersonActive(w http.ResponseWriter, r *http.Request, active bool) error {
 	id, err := pathID(r)
 	if err != nil {

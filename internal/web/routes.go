@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	s.page("POST /people/{id}", auth.PeopleWrite, s.personUpdate)
 	s.page("POST /people/{id}/deactivate", auth.PeopleWrite, s.personDeactivate)
 	s.page("POST /people/{id}/reactivate", auth.PeopleWrite, s.personReactivate)
+	s.page("POST /people/{id}/reviewed", auth.PeopleWrite, s.personReviewed)
 	s.page("GET /people/import", auth.PeopleWrite, s.importPage)
 	s.page("POST /people/import", auth.PeopleWrite, s.importPreview)
 	s.page("POST /people/import/confirm", auth.PeopleWrite, s.importConfirm)
