@@ -42,7 +42,8 @@ type auditRow struct {
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.settingsFrame(w, r, "settings.audit.title")
 	q := r.URL.Query()
-	f, errs := auditFilter(q, p.Company.Location())
+	types := s.auditEntityTypes()
+	f, errs := auditFilter(q, p.Company.Location(), types)
 	p.Form = maps.Clone(q)
 	if f.Action != "" { // "user" was typed: select the option it means, "user."
 		p.Form.Set("action", f.Action)
@@ -51,7 +52,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := auditData{EntityTypes: auditEntityTypes, Actions: s.actionGroups(p),
+	d := auditData{EntityTypes: types, Actions: s.actionGroups(p),
 		Filtered: f.EntityType != "" || f.Action != "" || f.Actor != "" || !f.From.IsZero() || !f.To.IsZero()}
 	for _, e := range entries {
 		if e.EntityType == "setting" {

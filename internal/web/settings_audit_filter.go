@@ -12,8 +12,17 @@ import (
 	"majordome/internal/valid"
 )
 
-// auditEntityTypes are the kinds of things the trail records, for the filter.
-var auditEntityTypes = []string{"person", "user", "token", "site", "team", "setting", "category"}
+// auditEntityTypes are the kinds of things the trail records, for the filter: those the
+// catalogue names ("settings.audit.entity.TYPE"), so a new kind shows up once translated.
+func (s *Server) auditEntityTypes() []string {
+	var out []string
+	for _, k := range s.I18n.Keys() {
+		if t, ok := strings.CutPrefix(k, "settings.audit.entity."); ok && t != "all" && !strings.Contains(t, ".") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
 
 // actionGroups lists the actions the catalogue names, grouped by what they act on, so new
 // actions show up in the filter as soon as they are translated.
@@ -40,9 +49,9 @@ func (s *Server) actionGroups(p *Page) []actionGroup {
 
 // auditFilter reads the filters of the query. Dates are days in the company's timezone, "to"
 // included; a date that cannot be read is reported and left out of the filter.
-func auditFilter(q url.Values, loc *time.Location) (audit.Filter, valid.Errors) {
+func auditFilter(q url.Values, loc *time.Location, types []string) (audit.Filter, valid.Errors) {
 	f := audit.Filter{Actor: strings.TrimSpace(q.Get("actor")), Limit: auditPageSize}
-	if t := q.Get("entity"); slices.Contains(auditEntityTypes, t) {
+	if t := q.Get("entity"); slices.Contains(types, t) {
 		f.EntityType = t
 	}
 	// "user" means every action on accounts; "user.role" exactly that one.

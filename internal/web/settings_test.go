@@ -255,6 +255,8 @@ func TestSettingsAudit(t *testing.T) {
 
 	users := c.get("/settings/audit?entity=user&actor=office")
 	must(t, "users only", users, 200, "<del>Agent</del> → <ins>Manager</ins>", "<ins>noel@exemple.fr</ins>", `<option value="user" selected>`)
+	// Every kind the catalogue names is offered, the desk's too.
+	must(t, "entity choices", users, 200, `<option value="request">Demandes</option>`, `<option value="routing_rule">Règles de routage</option>`)
 	if strings.Contains(entries(users), "réglages de l&#39;entreprise") {
 		t.Fatal("the entity filter let a settings entry through")
 	}
