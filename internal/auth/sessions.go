@@ -33,7 +33,7 @@ const (
 
 // dummyHash is compared against when the email is unknown, so a wrong email takes as long as a
 // wrong password and response times do not reveal who has an account.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("majordome-timing-equaliser"), bcrypt.DefaultCost)
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("majordome-timing-equaliser"), passwordCost)
 
 // SignIn checks an email and password and opens a session. It returns ErrRateLimited when the
 // address or the client made too many failed attempts recently, and ErrBadCredentials for any

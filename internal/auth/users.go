@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -49,8 +50,18 @@ func checkPassword(errs *valid.Errors, field, pw string) {
 	}
 }
 
+// passwordCost is bcrypt's work factor: the default in Majordome, its minimum in test binaries,
+// where hundreds of accounts are made under the race detector and the hash's strength does not
+// matter. The browser tests run the real binary, at the real cost.
+var passwordCost = func() int {
+	if testing.Testing() {
+		return bcrypt.MinCost
+	}
+	return bcrypt.DefaultCost
+}()
+
 func hashPassword(pw string) (string, error) {
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), passwordCost)
 	if err != nil {
 		return "", fmt.Errorf("auth: hash password: %w", err)
 	}
