@@ -38,9 +38,15 @@ func ptr(t sql.NullTime) *time.Time {
 	return &v
 }
 
-// get reads a request by number, with its tags, without checking who asks.
+// get reads a request by number, with its tags, without checking who asks. Read inside a
+// transaction, the request is locked until the commit (on PostgreSQL; SQLite has one writer), so
+// that a change computed from it cannot overwrite a concurrent one.
 func (k *Desk) get(ctx context.Context, q queryer, number int64) (Request, error) {
-	r, err := scanRequest(q.QueryRowContext(ctx, k.q.Get("get"), number))
+	name := "get"
+	if _, inTx := q.(*sql.Tx); inTx {
+		name = "get-locked"
+	}
+	r, err := scanRequest(q.QueryRowContext(ctx, k.q.Get(name), number))
 	if isNoRows(err) {
 		return r, ErrNotFound
 	}
