@@ -39,6 +39,9 @@ func (s *Service) deliverJob(ctx context.Context, payload []byte) error {
 	if err != nil {
 		return err
 	}
+	if ok, err := s.wants(ctx, n, p.Channel); err != nil || !ok {
+		return err // not on this channel by the recipient's preferences (prefs.go)
+	}
 	d := Delivery{Notification: n}
 	d.Title, d.Body = Text(s.cat, n.To.Lang, n)
 	if err := ch.Deliver(ctx, d); err != nil {

@@ -139,6 +139,7 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 func (s *Service) RegisterJobs() {
 	s.jobs.Register(JobDeliver, s.deliverJob)
 	s.jobs.Register(JobFocusBatch, s.focusBatchJob)
+	s.registerDigest()
 }
 
 // AddChannel adds an external channel: every notification delivered from now on is also sent

@@ -100,7 +100,7 @@ func (k *Desk) notifyMessage(ctx context.Context, tx *sql.Tx, r Request, m Messa
 	if k.notify == nil {
 		return nil
 	}
-	params := map[string]string{"author": m.AuthorName, "excerpt": excerpt(m.Body)}
+	params := map[string]string{"author": m.AuthorName, "excerpt": excerpt(m.Body), "message": strconv.FormatInt(m.ID, 10)}
 	switch {
 	case m.Internal:
 		if r.AssigneeID == 0 {
