@@ -10,6 +10,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"regexp"
 	"strings"
@@ -22,6 +23,8 @@ import (
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
+
+	"majordome/internal/fold"
 )
 
 // md and policy are built once and only read afterwards: goldmark's Markdown and a finished
@@ -93,4 +96,90 @@ func (localImages) Transform(doc *ast.Document, reader text.Reader, _ parser.Con
 // "//host/x.png" nor "https://host/x.png".
 func isLocal(dest string) bool {
 	return strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//") && !strings.HasPrefix(dest, "/\\")
+}
+
+// Heading is an entry of a document's table of contents: a level 2 or 3 heading, its text and
+// the id its element carries, to link to ("#s-code-du-wifi").
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// RenderDoc is Render for a long document, such as an article of the bible: its level 2 and 3
+// headings get ids ("s-" and their words, unique in the document) and are returned in order,
+// for a table of contents.
+func RenderDoc(src string) (template.HTML, []Heading) {
+	if strings.TrimSpace(src) == "" {
+		return "", nil
+	}
+	source := []byte(src)
+	doc := md.Parser().Parse(text.NewReader(source))
+	var toc []Heading
+	used := map[string]bool{}
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !ok || !entering || h.Level < 2 || h.Level > 3 {
+			return ast.WalkContinue, nil
+		}
+		label := strings.Join(strings.Fields(plainText(h, source)), " ")
+		id := headingID(label, used)
+		h.SetAttributeString("id", []byte(id))
+		toc = append(toc, Heading{Level: h.Level, Text: label, ID: id})
+		return ast.WalkSkipChildren, nil
+	})
+	var buf bytes.Buffer
+	if err := md.Renderer().Render(&buf, source, doc); err != nil {
+		return Render(src), nil
+	}
+	return template.HTML(policy.SanitizeBytes(buf.Bytes())), toc
+}
+
+// plainText is the text of n's inline children.
+func plainText(n ast.Node, source []byte) string {
+	var b strings.Builder
+	ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(source))
+			if t.SoftLineBreak() || t.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		}
+		return ast.WalkContinue, nil
+	})
+	return b.String()
+}
+
+// headingID makes a unique id from a heading's text: "Code du Wi-Fi" → "s-code-du-wi-fi". The
+// prefix keeps it clear of the page's own ids.
+func headingID(label string, used map[string]bool) string {
+	var b strings.Builder
+	b.WriteString("s")
+	dash := true
+	for _, r := range fold.Key(label) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+		if b.Len() > 60 {
+			break
+		}
+	}
+	id := b.String()
+	for i := 2; used[id]; i++ {
+		id = fmt.Sprintf("%s-%d", b.String(), i)
+	}
+	used[id] = true
+	return id
 }

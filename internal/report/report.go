@@ -56,9 +56,10 @@ type Report struct {
 	Channels       []ChannelTotal  // every channel, in request.Channels order
 	Comments       []Comment       // the latest rating comments of non-confidential requests
 
-	// Deflected will count the questions the bible answered before anyone filed a request. The
-	// bible does not measure them yet: nil means "not measured", never zero.
-	Deflected *int
+	// Deflected counts the questions the bible answered before anyone filed a request ("Ça m'a
+	// aidé"), in the period and in the previous one. The bible owns them (article.Deflections)
+	// and the web fills them in; nil means "not measured", never zero.
+	Deflected, DeflectedPrior *int
 }
 
 // Summary is the measures of a whole period.
