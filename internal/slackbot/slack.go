@@ -5,8 +5,18 @@
 package slackbot
 
 import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"majordome/internal/audit"
 	"majordome/internal/auth"
@@ -19,10 +29,23 @@ import (
 	"majordome/internal/request"
 )
 
+//go:embed queries*.sql
+var queriesFS embed.FS
+
 // Errors of the slack package.
 var (
 	// ErrUnknownUser is a Slack user the directory does not know, refused by the settings.
 	ErrUnknownUser = errors.New("slackbot: unknown user")
+	// ErrNotConfigured is a call to Slack while no bot token is set.
+	ErrNotConfigured = errors.New("slackbot: Slack is not configured (no bot token)")
+)
+
+// The job kinds of the package, registered by RegisterJobs.
+const (
+	JobPost    = "slack.post"    // send (or update) the message under a ref
+	JobCall    = "slack.call"    // any other Web API call
+	JobInbound = "slack.inbound" // a verified payload from Slack, for the flows
+	JobPrune   = "slack.prune"   // forget old dedup keys
 )
 
 // Deps are the services the Slack app works with.
@@ -42,5 +65,93 @@ type Deps struct {
 // App is the Slack app of one instance.
 type App struct {
 	Deps
-	q *db.Queries
+	q        *db.Queries
+	store    *Store
+	http     *http.Client
+	now      func() time.Time
+	sleep    func(ctx context.Context, d time.Duration) error
+	instance string // this instance's name in leases
+
+	// socketLease is how long the Socket Mode lease lasts without renewal.
+	socketLease time.Duration
+	leaseTries  atomic.Int64 // lease attempts, for tests that wait for an instance to have tried
+
+	// in is where verified payloads go: the flows, or a test's recorder.
+	in inbound
+}
+
+// inbound are the flows' entry points, replaceable in tests of the platform.
+type inbound struct {
+	event       func(ctx context.Context, ev slackevents.EventsAPIEvent) error
+	command     func(ctx context.Context, cmd slack.SlashCommand) error
+	interaction func(ctx context.Context, cb slack.InteractionCallback) error
+	ack         func(cmd slack.SlashCommand) string
+	submission  func(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse
+}
+
+// New returns the Slack app: it registers its job kinds on d.Jobs and its desk observer on
+// d.Desk, so build it once, and only when Slack is configured.
+func New(d Deps) *App {
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	a := &App{Deps: d, q: db.MustLoadQueries("slackbot", queriesFS, d.DB.Dialect),
+		http:        &http.Client{Timeout: 20 * time.Second},
+		now:         func() time.Time { return time.Now().UTC() },
+		sleep:       sleepCtx,
+		instance:    randomToken(),
+		socketLease: 30 * time.Second,
+	}
+	a.store = NewStore(d.DB, d.Config.Slack, d.Audit)
+	a.store.active.Store(true)
+	a.in = inbound{event: a.handleEvent, command: a.handleCommand, interaction: a.handleInteraction,
+		ack: a.commandAck, submission: a.viewSubmission}
+	a.Jobs.Register(JobPost, a.postJob)
+	a.Jobs.Register(JobCall, a.callJob)
+	a.Jobs.Register(JobInbound, a.inboundJob)
+	a.Jobs.RegisterEvery(JobPrune, time.Hour, a.now, a.pruneJob)
+	a.registerFlows()
+	return a
+}
+
+// Queries exposes the package's statements to the start-up check.
+func (a *App) Queries() *db.Queries { return a.q }
+
+// Store returns the app's settings.
+func (a *App) Store() *Store { return a.store }
+
+// settings returns the settings in effect.
+func (a *App) settings(ctx context.Context) (Settings, error) { return a.store.Settings(ctx) }
+
+// Start schedules the periodic work. Call it once the queue runs, on every instance.
+func (a *App) Start(ctx context.Context) error {
+	return a.Jobs.ScheduleEvery(ctx, JobPrune, time.Hour, a.now())
+}
+
+// pruneJob forgets the dedup keys Slack can no longer send again: it retries for minutes, so a
+// day is plenty.
+func (a *App) pruneJob(ctx context.Context, _ []byte) error {
+	cut := a.now().Add(-24 * time.Hour)
+	if _, err := a.DB.W.ExecContext(ctx, a.q.Get("prune-inbound"), cut); err != nil {
+		return err
+	}
+	_, err := a.DB.W.ExecContext(ctx, a.q.Get("prune-calls"), a.now().Add(-7*24*time.Hour))
+	return err
+}
+
+func randomToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
