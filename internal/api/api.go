@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"net/http"
 
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/checklist"
 	"majordome/internal/config"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
@@ -22,13 +24,15 @@ import (
 
 // Deps are the services the API calls.
 type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	Auth     *auth.Service
-	People   *people.Directory
-	Audit    *audit.Log
-	I18n     *i18n.Catalog
-	Requests *request.Desk
+	Config     config.Config
+	Log        *slog.Logger
+	Auth       *auth.Service
+	People     *people.Directory
+	Audit      *audit.Log
+	I18n       *i18n.Catalog
+	Requests   *request.Desk
+	Checklists *checklist.Service
+	Articles   *article.Service
 }
 
 // server is the API: its dependencies and its router.

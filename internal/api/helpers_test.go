@@ -20,8 +20,10 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"majordome/internal/api"
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/checklist"
 	"majordome/internal/db"
 	"majordome/internal/i18n"
 	"majordome/internal/people"
@@ -34,13 +36,15 @@ import (
 // env is the API on a fresh database behind httptest, with the OpenAPI document every answer
 // is checked against.
 type env struct {
-	t        *testing.T
-	URL      string
-	Audit    *audit.Log
-	Auth     *auth.Service
-	People   *people.Directory
-	Requests *request.Desk
-	router   routers.Router
+	t          *testing.T
+	URL        string
+	Audit      *audit.Log
+	Auth       *auth.Service
+	People     *people.Directory
+	Requests   *request.Desk
+	Checklists *checklist.Service
+	Articles   *article.Service
+	router     routers.Router
 }
 
 // loadDoc reads and validates openapi.json once for the whole test binary.
@@ -84,8 +88,11 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	if err := e.Requests.EnsureDefaultCategories(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	e.Checklists = checklist.New(checklist.Deps{DB: d, Audit: log, People: e.People,
+		Hours: checklist.HoursOf(e.Requests.SiteHoursOf)})
+	e.Articles = article.New(d, log).WithSearch(search.New(d))
 	srv := httptest.NewServer(api.New(api.Deps{Log: testutil.Quiet, Auth: e.Auth, People: e.People, Audit: log, I18n: cat,
-		Requests: e.Requests}))
+		Requests: e.Requests, Checklists: e.Checklists, Articles: e.Articles}))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

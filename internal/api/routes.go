@@ -58,6 +58,22 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/rules", auth.Administer, s.ruleCreate},
 		{"PATCH", "/api/v1/rules/{id}", auth.Administer, s.rulePatch},
 		{"DELETE", "/api/v1/rules/{id}", auth.Administer, s.ruleDelete},
+
+		// Articles of the bible, read by every token as its role allows (employees: the published
+		// articles for everyone), written by agents; the suggestions that answer a question
+		// before it becomes a request.
+		{"GET", "/api/v1/articles", auth.RequestsAsk, s.articleList},
+		{"POST", "/api/v1/articles", auth.RequestsWork, s.articleCreate},
+		{"GET", "/api/v1/articles/{id}", auth.RequestsAsk, s.articleGet},
+		{"PATCH", "/api/v1/articles/{id}", auth.RequestsWork, s.articlePatch},
+		{"POST", "/api/v1/suggestions", auth.RequestsAsk, s.suggestionCreate},
+
+		// Checklists of the bible: templates of tasks due at offsets from an anchor date, and
+		// their runs, for agents and admins.
+		{"GET", "/api/v1/checklists", auth.RequestsWork, s.checklistList},
+		{"POST", "/api/v1/checklists", auth.RequestsWork, s.checklistCreate},
+		{"GET", "/api/v1/checklists/{id}", auth.RequestsWork, s.checklistGet},
+		{"POST", "/api/v1/checklists/{id}/runs", auth.RequestsWork, s.checklistRunCreate},
 	}
 }
 

@@ -17,40 +17,52 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"majordome/internal/api"
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/checklist"
 	"majordome/internal/config"
 	"majordome/internal/db"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
 	"majordome/internal/jobs"
+	"majordome/internal/mailin"
+	"majordome/internal/mailout"
 	"majordome/internal/notify"
+	"majordome/internal/pack"
 	"majordome/internal/people"
 	"majordome/internal/report"
 	"majordome/internal/request"
 	"majordome/internal/search"
 	"majordome/internal/settings"
+	"majordome/internal/slackbot"
 	"majordome/internal/upload"
 	"majordome/internal/web"
 )
 
 // App is a running Majordome: its database, services and HTTP handler.
 type App struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *db.DB
-	Audit    *audit.Log
-	Auth     *auth.Service
-	People   *people.Directory
-	Requests *request.Desk
-	Reports  *report.Service
-	Jobs     *jobs.Queue
-	Notify   *notify.Service
-	Search   *search.Index
-	Settings *settings.Store
-	Upload   *upload.Service
-	I18n     *i18n.Catalog
-	Handler  http.Handler
+	Config     config.Config
+	Log        *slog.Logger
+	DB         *db.DB
+	Audit      *audit.Log
+	Auth       *auth.Service
+	People     *people.Directory
+	Requests   *request.Desk
+	Checklists *checklist.Service
+	Articles   *article.Service
+	Packs      *pack.Service
+	Reports    *report.Service
+	Jobs       *jobs.Queue
+	Notify     *notify.Service
+	Mail       *mailout.Service // outgoing email; its channel and observer are wired when email is set up
+	MailIn     *mailin.Service  // incoming email: the polled mailbox and the built-in SMTP listener
+	Search     *search.Index
+	Settings   *settings.Store
+	Slack      *slackbot.App // nil while no bot token is set (environment or settings page)
+	Upload     *upload.Service
+	I18n       *i18n.Catalog
+	Handler    http.Handler
 
 	server *http.Server
 }
@@ -93,7 +105,38 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Requests.WithNotify(a.Notify)
 	a.Requests.RegisterSLAChecks(a.Jobs)
 	a.Requests.RegisterReminders(a.Jobs, cat)
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries()} {
+	a.Mail = mailout.New(d, a.Jobs, cat, log).Setup(mailout.Options{Env: cfg.Mail, BaseURL: cfg.BaseURL,
+		Audit: a.Audit, Desk: a.Requests, People: a.People})
+	a.Mail.RegisterJobs()
+	if a.Mail.Ready(ctx) { // an address and a relay, from the environment or the settings page
+		a.Notify.AddChannel(a.Mail.Channel())
+		a.Requests.Observe(a.Mail.Observe)
+		a.Mail.MarkActive()
+	}
+	a.MailIn = mailin.New(mailin.Deps{DB: d, Log: log, Jobs: a.Jobs, Desk: a.Requests, People: a.People, Auth: a.Auth,
+		Notify: a.Notify, Audit: a.Audit, I18n: cat, Thread: a.Mail, Mail: func(ctx context.Context) (config.Mail, error) {
+			st, err := a.Mail.Settings(ctx)
+			return st.Mail, err
+		}, Replier: a.Mail})
+	a.MailIn.Observe()
+	a.MailIn.RegisterJobs()
+	a.MailIn.RegisterPoll()
+	a.Checklists = checklist.New(checklist.Deps{DB: d, Audit: a.Audit, People: a.People, Jobs: a.Jobs,
+		Notify: a.Notify, Hours: checklist.HoursOf(a.Requests.SiteHoursOf)})
+	a.Checklists.RegisterJobs(a.Jobs)
+	a.Articles = article.New(d, a.Audit).WithSearch(a.Search).WithNotify(a.Notify)
+	a.Articles.RegisterStaleCheck(a.Jobs)
+	a.Packs = pack.New(d, a.Articles, a.Checklists, a.Audit)
+	slackStore := slackbot.NewStore(d, cfg.Slack, a.Audit)
+	if set, err := slackStore.Settings(ctx); err != nil {
+		return nil, err
+	} else if set.Enabled() { // a bot token, from the environment or the settings page
+		a.Slack = slackbot.New(slackbot.Deps{Config: cfg, Log: log, DB: d, Jobs: a.Jobs, Audit: a.Audit, Auth: a.Auth,
+			People: a.People, Desk: a.Requests, Notify: a.Notify, I18n: cat})
+		a.Notify.AddChannel(a.Slack.Channel())
+		slackStore = a.Slack.Store()
+	}
+	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries(), a.Mail.Queries(), a.MailIn.Queries(), a.Articles.Queries(), a.Checklists.Queries(), a.Packs.Queries(), slackStore.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
@@ -104,6 +147,9 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if err := a.Requests.EnsureDefaultRules(ctx); err != nil {
 		return nil, err
 	}
+	if _, err := a.Articles.IndexMissing(ctx); err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := httpx.NewMetrics(reg)
@@ -111,17 +157,21 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
 		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests,
-		Reports: a.Reports, Notify: a.Notify})
+		Reports: a.Reports, Notify: a.Notify, Mail: a.Mail, MailIn: a.MailIn, Checklists: a.Checklists, Articles: a.Articles,
+		Packs: a.Packs, Slack: slackStore})
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat,
-		Requests: a.Requests})
+		Requests: a.Requests, Checklists: a.Checklists, Articles: a.Articles})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if a.Slack != nil {
+		mux.Handle("POST /slack/", a.Slack.Handler()) // Slack's signature is its authentication: no session, no CSRF
+	}
 	mux.Handle("/", webHandler)
 	a.Handler = httpx.Observe(log, metrics, mux)
 	return a, nil
@@ -173,6 +223,41 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := a.Requests.StartReminders(ctx, a.Jobs); err != nil {
 		a.Log.Warn("reminders not scheduled", "err", err)
+	}
+	if err := a.Notify.StartDigests(ctx); err != nil {
+		a.Log.Warn("digests not scheduled", "err", err)
+	}
+	if err := a.Checklists.StartJobs(ctx, a.Jobs); err != nil {
+		a.Log.Warn("checklist jobs not scheduled", "err", err)
+	}
+	if err := a.Articles.StartStaleCheck(ctx, a.Jobs); err != nil {
+		a.Log.Warn("stale article check not scheduled", "err", err)
+	}
+	if a.Slack != nil {
+		if err := a.Slack.Start(ctx); err != nil {
+			a.Log.Warn("slack jobs not scheduled", "err", err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.Slack.RunSocket(bg); err != nil {
+				a.Log.Warn("slack socket mode stopped", "err", err)
+			}
+		}()
+	}
+	if err := a.MailIn.StartPoll(ctx); err != nil {
+		a.Log.Warn("mailbox polling not scheduled", "err", err)
+	}
+	if smtpLn, err := a.MailIn.ListenSMTP(ctx); err != nil {
+		a.Log.Error("smtp listener not started: forwarded mail waits on the sending server", "err", err)
+	} else if smtpLn != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := a.MailIn.ServeSMTP(bg, smtpLn); err != nil {
+				a.Log.Warn("smtp listener stopped", "err", err)
+			}
+		}()
 	}
 	go func() {
 		defer wg.Done()

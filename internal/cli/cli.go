@@ -1,5 +1,5 @@
 // Package cli is Majordome's command line: it reads the configuration, dispatches the
-// subcommands (serve, migrate, user, token, import, backup, version) and turns their failures
+// subcommands (serve, migrate, user, token, import, pack, backup, version) and turns their failures
 // into exit statuses: 1 for a failure, 2 for a usage or configuration error.
 package cli
 
@@ -43,7 +43,10 @@ func commands() []command {
 		{"user link", "--email E", "print a one-time sign-in link for an account (e.g. a lost password)", runUserLink},
 		{"token create", "--role R --name N", "create an API token; the token is the last line of output", runTokenCreate},
 		{"import people", "FILE", "import people from a CSV or XLSX file (all or nothing)", runImportPeople},
+		{"pack export", "DIR|FILE.zip", "export the bible (articles and checklists) as a pack", runPackExport},
+		{"pack import", "DIR|FILE.zip [--dry-run]", "import a pack of articles and checklists (all or nothing)", runPackImport},
 		{"backup", "FILE", "write a consistent copy of the SQLite database to FILE", runBackup},
+		{"slack manifest", "[--socket]", "print the Slack app manifest (JSON) for the base URL", runSlackManifest},
 		{"version", "", "print the version", runVersion},
 	}
 }

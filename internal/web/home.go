@@ -31,6 +31,7 @@ type homeData struct {
 	Steps     []setupStep
 	StepsLeft int
 	Activity  []audit.Entry
+	PackOffer *packOffer // the starter pack, while the bible is empty (packs_starter.go)
 	CanPeople bool
 	IsAdmin   bool
 }
@@ -101,6 +102,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if d.Activity, _, err = s.Audit.List(ctx, audit.Filter{Limit: 8}); err != nil {
+			return err
+		}
+		if d.PackOffer, err = s.homePackOffer(ctx); err != nil {
 			return err
 		}
 	}

@@ -7,11 +7,14 @@ import (
 	"strconv"
 	"strings"
 
+	"majordome/internal/article"
 	"majordome/internal/request"
 )
 
-// macroChoice is a macro in the reply box's picker, already filled for the request: the
-// browser inserts Text as is, and points out the placeholders it could not fill.
+// macroChoice is a reply template of the bible in the reply box's picker, already filled for
+// the request: the browser inserts Text as is, and points out the placeholders it could not
+// fill. (The desk's macros became the bible's reply templates; the web joins the two, so that
+// the desk knows nothing of the bible.)
 type macroChoice struct {
 	ID      int64
 	Name    string
@@ -21,26 +24,31 @@ type macroChoice struct {
 	Shared  bool
 }
 
-// macroChoices fills every macro agent may use for req. The desk's macros are for agents;
-// others get none.
+// macroChoices fills every published reply template agent may use for req. They are for
+// agents; others get none.
 func (s *Server) macroChoices(ctx context.Context, v request.Viewer, req request.Request) ([]macroChoice, error) {
 	if !v.IsAgent() {
 		return nil, nil
 	}
-	macros, err := s.Requests.Macros(ctx, v)
+	templates, err := s.Articles.ReplyTemplates(ctx, articleViewer(v))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]macroChoice, 0, len(macros))
-	for _, m := range macros {
+	out := make([]macroChoice, 0, len(templates))
+	for _, m := range templates {
 		e, err := s.Requests.Expand(ctx, m.Body, req, v)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, macroChoice{ID: m.ID, Name: m.Name, Text: e.Text, Unknown: strings.Join(e.Unknown, " "),
-			Preview: preview(e.Text, 90), Shared: m.Shared})
+		out = append(out, macroChoice{ID: m.ID, Name: m.Title, Text: e.Text, Unknown: strings.Join(e.Unknown, " "),
+			Preview: preview(e.Text, 90), Shared: true})
 	}
 	return out, nil
+}
+
+// articleViewer is a desk viewer as the bible sees them.
+func articleViewer(v request.Viewer) article.Viewer {
+	return article.Viewer{UserID: v.UserID, PersonID: v.PersonID, Name: v.Name, Role: v.Role}
 }
 
 // preview is s on one line, cut to n characters.
@@ -61,8 +69,8 @@ func (s *Server) insertMacro(w http.ResponseWriter, r *http.Request, p *Page, v 
 		return deskErr(err)
 	}
 	id, _ := strconv.ParseInt(r.PostForm.Get("macro"), 10, 64)
-	m, err := s.Requests.Macro(r.Context(), v, id)
-	if errors.Is(err, request.ErrMacroNotFound) {
+	m, err := s.Articles.ReadID(r.Context(), articleViewer(v), id)
+	if errors.Is(err, article.ErrNotFound) || (err == nil && (m.Kind != article.KindReplyTemplate || m.Status != article.StatusPublished)) {
 		return errNotFound
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -97,7 +98,25 @@ func (s *Server) reportRequest(r *http.Request, p *Page) (reportQuery, *report.R
 	today := civil.Of(s.Reports.Now().In(p.loc))
 	rq, errs := parseReportQuery(r.URL.Query(), today, p.loc)
 	rep, err := s.Reports.Report(r.Context(), rq.Period, rq.Filter)
+	if err == nil && rep != nil && s.Articles != nil {
+		err = s.reportDeflections(r.Context(), rep)
+	}
 	return rq, rep, errs, err
+}
+
+// reportDeflections adds to rep the questions the bible answered, in its period and the one
+// before: the bible counts them, the report shows them beside the requests.
+func (s *Server) reportDeflections(ctx context.Context, rep *report.Report) error {
+	cur, err := s.Articles.Deflections(ctx, rep.Period.Start(), rep.Period.End())
+	if err != nil {
+		return err
+	}
+	prior, err := s.Articles.Deflections(ctx, rep.Previous.Start(), rep.Previous.End())
+	if err != nil {
+		return err
+	}
+	rep.Deflected, rep.DeflectedPrior = &cur, &prior
+	return nil
 }
 
 // reportsPage shows the desk's report for a period: the figures that say what the team did,

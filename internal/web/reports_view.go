@@ -25,6 +25,7 @@ type reportsView struct {
 	Channels      []request.Channel
 	FilterLabel   string // the category and channel chosen, for the printed title
 	KPIs          []reportKPI
+	Deflections   *reportKPI // the bible's card, when it answered questions in the period
 	Weeks         []reportWeekRow
 	TopCategories []reportShare
 	ByChannel     []reportShare
@@ -107,6 +108,9 @@ func newReportsView(p *Page, rq reportQuery, rep *report.Report, cats []request.
 	cur := rep.Current
 	v.Empty = cur.Received == 0 && cur.Resolved == 0 && cur.OpenAtEnd == 0
 	v.KPIs = reportKPIs(p, rep)
+	if rep.Deflected != nil && *rep.Deflected > 0 { // shown even in a period without requests
+		v.Deflections = &v.KPIs[len(v.KPIs)-1]
+	}
 	for _, w := range rep.Weeks {
 		v.Weeks = append(v.Weeks, reportWeekRow{Label: p.T("reports.week.short", "n", w.Number), Title: reportWeekTitle(p, w),
 			Received: w.Received, Resolved: w.Resolved,
@@ -172,7 +176,13 @@ func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 		sat.Meta = p.T("reports.kpi.ratings", "n", n)
 	}
 	sat.Delta, sat.Tone = reportPointsDelta(p, cur.Satisfaction.Percent(), old.Satisfaction.Percent())
-	return []reportKPI{received, resolved, first, resolution, sla, sat}
+	kpis := []reportKPI{received, resolved, first, resolution, sla, sat}
+	if rep.Deflected != nil && rep.DeflectedPrior != nil {
+		bible := reportKPI{Label: p.T("bible.reports.deflections"), Value: p.Num(*rep.Deflected), Meta: p.T("bible.reports.deflections_meta")}
+		bible.Delta, bible.Tone = reportCountDelta(p, *rep.Deflected, *rep.DeflectedPrior)
+		kpis = append(kpis, bible)
+	}
+	return kpis
 }
 
 // countDelta compares two counts in percent (or in units when there was none before); more is

@@ -14,6 +14,7 @@ func (s *Server) routes() {
 	s.public("GET /signin", s.signInPage)
 	s.public("POST /signin", s.signIn)
 	s.public("GET /signin/link", s.signInLink)
+	s.public("POST /signin/email", s.signInEmail)
 	s.public("POST /signout", s.signOut)
 	s.page("GET /welcome", "", s.welcomePage)
 	s.page("POST /welcome", "", s.welcome)
@@ -23,6 +24,8 @@ func (s *Server) routes() {
 	s.page("GET /me", "", s.mePage)
 	s.page("POST /me", "", s.meSave)
 	s.page("POST /me/language", "", s.setLanguage)
+	s.page("GET /me/notifications", "", s.meNotificationsPage)
+	s.page("POST /me/notifications", "", s.meNotificationsSave)
 
 	// Notifications and focus time: what happened for the reader, and when not to disturb them.
 	s.page("GET /notifications", "", s.notificationsPage)
@@ -64,11 +67,27 @@ func (s *Server) routes() {
 
 	// Attachments, served only to who may see their request; the desk's canned replies.
 	s.page("GET /requests/{number}/attachments/{id}", auth.RequestsWork, s.requestAttachment)
+	s.page("GET /requests/{number}/emails", auth.RequestsWork, s.requestEmails)
+	s.page("GET /requests/{number}/emails/{id}", auth.RequestsWork, s.requestEmail)
 	s.page("GET /portal/{number}/attachments/{id}", auth.RequestsAsk, s.portalAttachment)
-	s.page("GET /settings/macros", auth.RequestsWork, s.macrosPage)
-	s.page("POST /settings/macros", auth.RequestsWork, s.macroCreate)
-	s.page("POST /settings/macros/{id}", auth.RequestsWork, s.macroUpdate)
-	s.page("POST /settings/macros/{id}/delete", auth.RequestsWork, s.macroDelete)
+	s.page("GET /settings/macros", auth.RequestsWork, s.macrosPage) // now the bible's reply templates
+
+	// The bible: articles and reply templates, read by everyone (employees read the published
+	// articles meant for them), written by agents; its suggestions in the portal.
+	s.page("GET /bible", "", s.bibleList)
+	s.page("GET /bible/new", auth.RequestsWork, s.bibleNew)
+	s.page("POST /bible", auth.RequestsWork, s.bibleCreate)
+	s.page("POST /bible/preview", auth.RequestsWork, s.biblePreview)
+	s.page("GET /bible/{slug}", "", s.bibleShow)
+	s.page("GET /bible/{slug}/edit", auth.RequestsWork, s.bibleEdit)
+	s.page("POST /bible/{slug}", auth.RequestsWork, s.bibleUpdate)
+	s.page("GET /bible/{slug}/history", auth.RequestsWork, s.bibleHistory)
+	s.page("POST /bible/{slug}/restore", auth.RequestsWork, s.bibleRestore)
+	s.page("POST /bible/{slug}/files", auth.RequestsWork, s.bibleFileAdd)
+	s.page("GET /bible/{slug}/files/{id}", "", s.bibleFile)
+	s.page("POST /bible/{slug}/files/{id}/delete", auth.RequestsWork, s.bibleFileDelete)
+	s.page("GET /portal/suggestions", auth.RequestsAsk, s.portalSuggestions)
+	s.page("POST /portal/helped", auth.RequestsAsk, s.portalHelped)
 
 	// Incidents (one problem, many requests), merges and the queue's bulk actions.
 	s.page("GET /incidents", auth.RequestsWork, s.incidentsList)
@@ -101,6 +120,15 @@ func (s *Server) routes() {
 	s.page("POST /settings/tokens", auth.Administer, s.tokenCreate)
 	s.page("POST /settings/tokens/{id}/revoke", auth.Administer, s.tokenRevoke)
 	s.page("GET /settings/audit", auth.Administer, s.auditPage)
+	s.page("GET /settings/slack", auth.Administer, s.slackSettingsPage)
+	s.page("POST /settings/slack", auth.Administer, s.slackSettingsSave)
+	s.page("GET /settings/slack/manifest.json", auth.Administer, s.slackManifest)
+	s.page("GET /settings/mail", auth.Administer, s.mailSettingsPage)
+	s.page("POST /settings/mail", auth.Administer, s.mailSettingsSave)
+	s.page("POST /settings/mail/test", auth.Administer, s.mailSettingsTest)
+	s.page("POST /settings/mail/failing/clear", auth.Administer, s.mailFailingClear)
+	s.page("GET /settings/mail/inbound", auth.Administer, s.mailInboundPage)
+	s.page("POST /settings/mail/inbound", auth.Administer, s.mailInboundSave)
 	s.page("GET /settings/sla", auth.Administer, s.slaSettingsPage)
 	s.page("POST /settings/sla", auth.Administer, s.slaTargetsSave)
 	s.page("POST /settings/sla/sites/{id}", auth.Administer, s.slaSiteHoursSave)
@@ -118,6 +146,28 @@ func (s *Server) routes() {
 	s.page("POST /settings/categories/{id}/move", auth.Administer, s.categoryMove)
 	s.page("POST /settings/categories/{id}/archive", auth.Administer, s.categoryArchive)
 	s.page("POST /settings/categories/{id}/restore", auth.Administer, s.categoryRestore)
+
+	// The starter pack of the bible: what it adds, then install it (admins).
+	s.page("GET /packs/starter", auth.Administer, s.packStarterPage)
+	s.page("POST /packs/starter", auth.Administer, s.packStarterInstall)
+
+	// Checklists of the bible, for agents and admins; everyone's tasks ("Mes tâches").
+	s.page("GET /bible/checklists", auth.RequestsWork, s.checklistsList)
+	s.page("GET /bible/checklists/new", auth.RequestsWork, s.checklistNew)
+	s.page("POST /bible/checklists", auth.RequestsWork, s.checklistCreate)
+	s.page("GET /bible/checklists/edit/{slug}", auth.RequestsWork, s.checklistEdit)
+	s.page("GET /checklists/{slug}", auth.RequestsWork, s.checklistShow)
+	s.page("POST /checklists/{slug}", auth.RequestsWork, s.checklistUpdate)
+	s.page("POST /checklists/{slug}/delete", auth.RequestsWork, s.checklistDelete)
+	s.page("POST /checklists/{slug}/runs", auth.RequestsWork, s.checklistStart)
+	s.page("GET /people/{id}/checklist", auth.RequestsWork, s.checklistStartFor)
+	s.page("GET /checklists/runs", auth.RequestsWork, s.checklistRunsFor)
+	s.page("GET /checklists/runs/{id}", auth.RequestsWork, s.checklistRun)
+	s.page("POST /checklists/runs/{id}/request", auth.RequestsWork, s.checklistRunLink)
+	s.page("POST /checklists/tasks/{id}/done", "", s.taskToggle)
+	s.page("POST /checklists/tasks/{id}/request", auth.RequestsWork, s.taskRequest)
+	s.page("GET /tasks", "", s.tasksPage)
+	s.page("GET /tasks/nav", "", s.tasksNav)
 
 	s.public("/", func(http.ResponseWriter, *http.Request) error { return errNotFound })
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"majordome/internal/request"
+	"majordome/internal/article"
 )
 
 var macroItemRe = regexp.MustCompile(`name="macro" value="(\d+)"[^>]*data-macro-text="([^"]*)" data-macro-unknown="([^"]*)"`)
@@ -31,27 +31,41 @@ func TestMacroPickerFillsTheReplyBox(t *testing.T) {
 	page := d.jerome.get(path)
 	items := macroItems(page)
 	if len(items) != 4 || !strings.Contains(page.Body, `data-shortcut="m"`) {
-		t.Fatalf("the picker offers the four default macros: %d", len(items))
+		t.Fatalf("the picker offers the four default macros, now reply templates of the bible: %d", len(items))
 	}
-	received := items[0][1]
+	// By title: Besoin de précisions, Bien reçu, Demande résolue, En attente du prestataire.
+	received := items[1][1]
 	if !strings.HasPrefix(received, "Bonjour Zoé,\n\nBien reçu") || !strings.HasSuffix(received, "Jérôme Durand") {
 		t.Errorf("a macro comes filled for the request: %q", received)
 	}
-	if !strings.Contains(items[1][1], "votre demande #"+itoa(r.Number)) {
-		t.Errorf("{{numero}}: %q", items[1][1])
+	if !strings.Contains(items[0][1], "votre demande #"+itoa(r.Number)) {
+		t.Errorf("{{numero}}: %q", items[0][1])
 	}
 
-	// An agent's own macro with a field the desk does not know.
-	m, err := d.e.App.Requests.SaveMacro(context.Background(), d.jeromeV, 0, request.MacroInput{Name: "Code Wi-Fi", Body: "Le code est {{code}}, {{prenom}}."})
+	// A reply template of the bible with a field the desk does not know; a draft is not offered.
+	ctx := context.Background()
+	m, err := d.e.App.Articles.Create(ctx, articleViewer(d.jeromeV), article.Article{Title: "Code Wi-Fi",
+		Body: "Le code est {{code}}, {{prenom}}.", Kind: article.KindReplyTemplate, Audience: article.AudienceAgents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, err := d.e.App.Articles.Create(ctx, articleViewer(d.jeromeV), article.Article{Title: "Zut (brouillon)",
+		Body: "Pas prêt", Kind: article.KindReplyTemplate, Status: article.StatusDraft})
 	if err != nil {
 		t.Fatal(err)
 	}
 	items = macroItems(d.jerome.get(path))
-	if last := items[len(items)-1]; last[0] != itoa(m.ID) || last[1] != "Le code est {{code}}, Zoé." || last[2] != "{{code}}" {
-		t.Errorf("unknown placeholders are left and listed: %v", last)
+	var code [3]string
+	for _, it := range items {
+		if it[0] == itoa(m.ID) {
+			code = it
+		}
+		if it[0] == itoa(draft.ID) {
+			t.Errorf("a draft reply template is offered")
+		}
 	}
-	if got := macroItems(d.noel.get(path)); len(got) != 4 {
-		t.Errorf("Noël does not get Jérôme's own macro: %d", len(got))
+	if len(items) != 5 || code[1] != "Le code est {{code}}, Zoé." || code[2] != "{{code}}" {
+		t.Errorf("unknown placeholders are left and listed: %v", items)
 	}
 
 	// Without JavaScript, an entry submits the form: the text is added, nothing is sent.
@@ -60,57 +74,29 @@ func TestMacroPickerFillsTheReplyBox(t *testing.T) {
 		!strings.Contains(text(res), "À compléter à la main : {{code}}") || !strings.Contains(res.Body, `value="internal" checked`) {
 		t.Errorf("insert without JavaScript: %d", res.StatusCode)
 	}
-	if msgs, _ := d.e.App.Requests.Conversation(context.Background(), d.camilleV, r); len(msgs) != 0 {
+	if msgs, _ := d.e.App.Requests.Conversation(ctx, d.camilleV, r); len(msgs) != 0 {
 		t.Errorf("inserting a macro sent a message: %d", len(msgs))
 	}
-	if res := d.noel.post(path+"/replies", url.Values{"body": {"x"}, "macro": {itoa(m.ID)}}); res.StatusCode != http.StatusNotFound {
-		t.Errorf("another agent's own macro: %d", res.StatusCode)
+	if res := d.noel.post(path+"/replies", url.Values{"body": {"x"}, "macro": {itoa(draft.ID)}}); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a draft reply template: %d", res.StatusCode)
 	}
 }
 
-func TestMacrosPage(t *testing.T) {
+// TestMacrosPageMovedToTheBible checks that the former macros page sends agents to the bible's
+// reply templates, where the desk's four default macros now live.
+func TestMacrosPageMovedToTheBible(t *testing.T) {
 	d := newDesk(t)
-	page := d.jerome.get("/settings/macros")
-	if page.StatusCode != 200 || !strings.Contains(text(page), "Besoin de précisions") || !strings.Contains(page.Body, "{{prenom}}") {
-		t.Fatalf("the macros page: %d", page.StatusCode)
+	res := d.jerome.get("/settings/macros")
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/bible?kind=reply_template" {
+		t.Fatalf("the macros page: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	noRawKeys(t, page)
+	page := d.jerome.get("/bible?kind=reply_template")
+	for _, name := range []string{"Bien reçu", "Besoin de précisions", "En attente du prestataire", "Demande résolue"} {
+		if !strings.Contains(text(page), name) {
+			t.Errorf("the bible lists the former macro %q", name)
+		}
+	}
 	if res := d.zoe.get("/settings/macros"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("an employee: %d", res.StatusCode)
-	}
-
-	res := d.jerome.post("/settings/macros", url.Values{"name": {""}, "body": {"Texte"}, "shared": {"0", "1"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(text(res), "Nom est obligatoire") || !strings.Contains(res.Body, ">Texte</textarea>") {
-		t.Errorf("a macro without a name: %d", res.StatusCode)
-	}
-	res = d.jerome.post("/settings/macros", url.Values{"name": {"Wi-Fi invités"}, "body": {"Réseau « Invités », code {{code}}."}, "shared": {"0", "1"}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("create: %d %s", res.StatusCode, res.Body)
-	}
-	page = d.noel.get("/settings/macros")
-	id := regexp.MustCompile(`action="/settings/macros/(\d+)"`).FindAllStringSubmatch(page.Body, -1)
-	if !strings.Contains(text(page), "Wi-Fi invités") || len(id) != 5 {
-		t.Fatalf("Noël sees the shared macro: %d forms", len(id))
-	}
-	wifi := id[len(id)-1][1]
-	res = d.noel.post("/settings/macros/"+wifi, url.Values{"name": {"Wi-Fi invités"}, "body": {""}, "shared": {"0", "1"}})
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `<details class="settings-edit" open>`) {
-		t.Errorf("an edit without text re-opens its form: %d", res.StatusCode)
-	}
-	res = d.noel.post("/settings/macros/"+wifi, url.Values{"name": {"Wi-Fi"}, "body": {"Code : {{code}}"}, "shared": {"0"}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("edit: %d", res.StatusCode)
-	}
-	if got := d.jerome.get("/settings/macros"); strings.Contains(text(got), "Code : {{code}}") {
-		t.Error("a macro Noël made personal still shows to Jérôme")
-	}
-	if res := d.jerome.post("/settings/macros/"+wifi+"/delete", nil); res.StatusCode != http.StatusNotFound {
-		t.Errorf("Jérôme deletes Noël's own macro: %d", res.StatusCode)
-	}
-	if res := d.noel.post("/settings/macros/"+wifi+"/delete", nil); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("delete: %d", res.StatusCode)
-	}
-	if got := d.noel.get("/settings/macros"); strings.Contains(text(got), "Code : {{code}}") || !strings.Contains(text(got), "Réponse type « Wi-Fi » supprimée.") {
-		t.Error("the deleted macro is gone, and the page says so")
 	}
 }

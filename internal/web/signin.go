@@ -28,6 +28,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "")
 	p.Title = p.T("signin.title")
 	p.Form = map[string][]string{"next": {r.URL.Query().Get("next")}}
+	p.Data = s.signInData(r)
 	return s.render(w, p, "signin")
 }
 
@@ -36,6 +37,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "")
 	p.Title = p.T("signin.title")
 	p.Form = r.PostForm
+	p.Data = s.signInData(r)
 	token, sess, err := s.Auth.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"),
 		r.UserAgent(), httpx.ClientIP(r))
 	switch {
@@ -61,6 +63,7 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request) error {
 		p := s.newPage(w, r, "")
 		p.Title = p.T("signin.title")
 		p.Flash = &flash{Kind: "error", Message: p.T("signin.link_invalid")}
+		p.Data = s.signInData(r)
 		return s.renderStatus(w, http.StatusGone, p, "signin")
 	}
 	if err != nil {
@@ -68,7 +71,7 @@ func (s *Server) signInLink(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.startSession(w, token, sess)
 	next := "/"
-	if purpose == auth.LinkFirstAdmin || !sess.User.HasPassword {
+	if purpose == auth.LinkFirstAdmin || (!sess.User.HasPassword && purpose != auth.LinkEmail) {
 		next = "/welcome"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

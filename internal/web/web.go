@@ -8,34 +8,46 @@ import (
 	"log/slog"
 	"net/http"
 
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/checklist"
 	"majordome/internal/config"
 	"majordome/internal/db"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
+	"majordome/internal/mailin"
+	"majordome/internal/mailout"
 	"majordome/internal/notify"
+	"majordome/internal/pack"
 	"majordome/internal/people"
 	"majordome/internal/report"
 	"majordome/internal/request"
 	"majordome/internal/settings"
+	"majordome/internal/slackbot"
 	"majordome/internal/upload"
 )
 
 // Deps are the services the web interface calls.
 type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *db.DB
-	Auth     *auth.Service
-	People   *people.Directory
-	Audit    *audit.Log
-	Settings *settings.Store
-	I18n     *i18n.Catalog
-	Upload   *upload.Service
-	Requests *request.Desk
-	Reports  *report.Service
-	Notify   *notify.Service
+	Config     config.Config
+	Log        *slog.Logger
+	DB         *db.DB
+	Auth       *auth.Service
+	People     *people.Directory
+	Audit      *audit.Log
+	Settings   *settings.Store
+	I18n       *i18n.Catalog
+	Upload     *upload.Service
+	Requests   *request.Desk
+	Reports    *report.Service
+	Notify     *notify.Service
+	Checklists *checklist.Service
+	Articles   *article.Service
+	Packs      *pack.Service    // the starter pack's offer and install
+	Mail       *mailout.Service // nil: no email (sign-in links, preferences and the mail settings page are off)
+	Slack      *slackbot.Store  // nil: the Slack settings page is off
+	MailIn     *mailin.Service  // nil: no incoming email pages
 }
 
 // Server is the web interface.
