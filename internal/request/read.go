@@ -105,6 +105,17 @@ func (k *Desk) Get(ctx context.Context, v Viewer, number int64) (Request, error)
 	return r, nil
 }
 
+// Origin returns the channel request number was filed through and its requester: what a
+// channel adapter needs to decide whether the request's own conversation already tells the
+// requester. It reads no content, so it is not an audited read.
+func (k *Desk) Origin(ctx context.Context, number int64) (ch Channel, requesterID int64, err error) {
+	r, err := k.get(ctx, k.db.R, number)
+	if err != nil {
+		return "", 0, err
+	}
+	return r.Channel, r.RequesterID, nil
+}
+
 // Conversation returns the messages of a request v can see, oldest first; internal notes only
 // for agents.
 func (k *Desk) Conversation(ctx context.Context, v Viewer, r Request) ([]Message, error) {

@@ -51,10 +51,11 @@ func (c slackChannel) Deliver(ctx context.Context, d notify.Delivery) error {
 		return nil
 	}
 	if requesterKinds[d.Kind] && d.RequestNumber != 0 {
-		// Seen as the recipient: a request they did not file is "not found", and delivered.
-		r, err := a.Desk.Get(ctx, request.Viewer{PersonID: personID}, d.RequestNumber)
+		// Only the requester's own Slack requests have a DM thread; the origin is read without
+		// the audited read of a confidential request's content.
+		origin, requester, err := a.Desk.Origin(ctx, d.RequestNumber)
 		switch {
-		case err == nil && r.Channel == request.Slack && r.RequesterID == personID:
+		case err == nil && origin == request.Slack && requester == personID:
 			return nil // the DM thread has it
 		case err != nil && !errors.Is(err, request.ErrNotFound):
 			return err

@@ -33,15 +33,19 @@ func TestSettingsCategories(t *testing.T) {
 	events := d.categoryIDs["Événements"]
 	old := d.file("Réserver le lieu du séminaire", "zoe.thomas@exemple.fr", "Événements", request.Normal, request.Web)
 
-	// The settings menu leads to the tree; the former "later" entries are real links now.
+	// The settings menu leads to the tree; the channels (Slack, email) have their own section.
 	page := c.get("/settings/categories")
 	must(t, "page", page, 200, `href="/settings/categories" aria-current="page"`, `href="/focus"`, "IT & Wi-Fi",
 		"Comptabilité & notes de frais", "Confidentielle par défaut", "1 en cours · 1 au total",
 		fmt.Sprintf(`href="/requests?category=%d"`, events), "Aucune catégorie archivée")
 	noRawKeys(t, page)
-	later := page.Body[strings.Index(page.Body, "Bientôt</div>"):]
-	if later = later[:strings.Index(later, "</nav>")]; strings.Contains(later, "Catégories") || strings.Contains(later, "Temps de concentration") {
-		t.Fatalf("categories and focus must no longer be listed as coming soon:\n%s", later)
+	channels := page.Body[strings.Index(page.Body, "Canaux</div>"):]
+	if channels = channels[:strings.Index(channels, "</nav>")]; strings.Contains(channels, "Catégories") ||
+		!strings.Contains(channels, `href="/settings/slack"`) || !strings.Contains(channels, `href="/settings/mail"`) {
+		t.Fatalf("the channels section lists Slack and email only:\n%s", channels)
+	}
+	if strings.Contains(page.Body, "Bientôt</div>") {
+		t.Fatal("nothing in the settings is still coming soon")
 	}
 	must(t, "agents may not", d.jerome.get("/settings/categories"), http.StatusForbidden)
 
