@@ -10,7 +10,9 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"majordome/internal/db"
@@ -21,9 +23,82 @@ import (
 var Quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // SQLite returns a migrated SQLite database in a temporary folder, closed at the end of the test.
+// It is a copy of a template migrated once (migrating takes most of a second under the race
+// detector, copying a millisecond); the template is shared by test processes whose migrations
+// are the same.
 func SQLite(t testing.TB) *db.DB {
 	t.Helper()
-	return open(t, filepath.Join(t.TempDir(), "majordome.db"))
+	return open(t, sqliteCopy(t))
+}
+
+// sqliteCopy copies the migrated template into a new file of the test's temporary folder.
+func sqliteCopy(t testing.TB) string {
+	t.Helper()
+	tmpl, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("SQLite template: %v", err)
+	}
+	dst := filepath.Join(t.TempDir(), "majordome.db")
+	if err := os.WriteFile(dst, tmpl, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+var sqliteTmpl struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// sqliteTemplate returns the bytes of a migrated, closed SQLite database, made once per test
+// process or read from the temporary folder where another process left it.
+func sqliteTemplate() ([]byte, error) {
+	sqliteTmpl.once.Do(func() {
+		sqliteTmpl.b, sqliteTmpl.err = loadSQLiteTemplate()
+	})
+	return sqliteTmpl.b, sqliteTmpl.err
+}
+
+func loadSQLiteTemplate() ([]byte, error) {
+	digest, err := db.MigrationsDigest(db.SQLite)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(os.TempDir(), "majordome-test-template-"+digest+".db")
+	if b, err := os.ReadFile(path); err == nil {
+		return b, nil
+	}
+	dir, err := os.MkdirTemp("", "majordome-template-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	d, err := db.Open(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := d.Migrate(ctx, Quiet); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if err := d.Close(); err != nil { // checkpoints the WAL into the file
+		return nil, err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	// Shared with later processes: written aside, then renamed into place in one step.
+	tmp := path + "." + filepath.Base(dir)
+	if err := os.WriteFile(tmp, b, 0o600); err == nil {
+		if os.Rename(tmp, path) != nil {
+			os.Remove(tmp)
+		}
+	}
+	return b, nil
 }
 
 // Postgres returns a migrated PostgreSQL database in a schema of its own, dropped at the end of
@@ -90,7 +165,7 @@ func EachDB(t *testing.T, fn func(t *testing.T, d *db.DB)) {
 func EachSharedDB(t *testing.T, fn func(t *testing.T, d1, d2 *db.DB)) {
 	t.Helper()
 	t.Run("SQLite", func(t *testing.T) {
-		dsn := filepath.Join(t.TempDir(), "majordome.db")
+		dsn := sqliteCopy(t)
 		fn(t, open(t, dsn), open(t, dsn))
 	})
 	t.Run("PostgreSQL", func(t *testing.T) {
