@@ -99,7 +99,10 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Requests = request.New(d, a.Audit).WithSearch(a.Search)
 	a.Reports = report.New(d)
 	a.Upload = upload.New(d)
-	a.Jobs = jobs.New(d, log, jobs.Options{})
+	// Most jobs wait on the network (Slack, the mail relay) or pace themselves to a rate limit:
+	// enough workers that a long fan-out or a Retry-After wait never delays the rest, such as a
+	// Slack modal that must open within 3 seconds of its click.
+	a.Jobs = jobs.New(d, log, jobs.Options{Workers: 6})
 	a.Notify = notify.New(d, a.Jobs, cat, log)
 	a.Notify.RegisterJobs()
 	a.Requests.WithNotify(a.Notify)
