@@ -20,6 +20,9 @@ type Category struct {
 	ParentID            int64  `json:"-"` // 0 for a top-level category
 	ParentName          string `json:"-"`
 	ConfidentialDefault bool   `json:"confidential_default"`
+	// ConfidentialInherited: a sub-category of a confidential-by-default category is one too
+	// (filled by the listings).
+	ConfidentialInherited bool `json:"-"`
 	Position            int    `json:"-"` // the order among its siblings
 	Archived            bool   `json:"-"`
 }
@@ -34,6 +37,10 @@ func (c Category) Label() string {
 	}
 	return c.ParentName + categorySep + c.Name
 }
+
+// Confidential reports whether requests filed under the category are confidential by default:
+// it says so, or its parent does.
+func (c Category) Confidential() bool { return c.ConfidentialDefault || c.ConfidentialInherited }
 
 // IsChild reports whether the category is a sub-category.
 func (c Category) IsChild() bool { return c.ParentID != 0 }
@@ -113,16 +120,19 @@ func (k *Desk) loadCategories(ctx context.Context, q queryer) ([]Category, error
 		return nil, fmt.Errorf("request: categories: %w", err)
 	}
 	names := map[int64]string{}
+	confidential := map[int64]bool{}
 	children := map[int64][]Category{}
 	for _, c := range flat {
 		if c.ParentID == 0 {
 			names[c.ID] = c.Name
+			confidential[c.ID] = c.ConfidentialDefault
 		}
 	}
 	var top []Category
 	for _, c := range flat {
 		if name, ok := names[c.ParentID]; ok {
 			c.ParentName = name
+			c.ConfidentialInherited = confidential[c.ParentID]
 			children[c.ParentID] = append(children[c.ParentID], c)
 			continue
 		}
@@ -156,6 +166,13 @@ func (k *Desk) findCategory(ctx context.Context, q queryer, name string) (Catego
 			return c, false, nil
 		}
 		return c, false, fmt.Errorf("request: category: %w", err)
+	}
+	if c.ParentID != 0 {
+		p, err := scanCategory(q.QueryRowContext(ctx, k.q.Get("category-get"), c.ParentID))
+		if err != nil && !isNoRows(err) {
+			return c, false, fmt.Errorf("request: category: %w", err)
+		}
+		c.ParentName, c.ConfidentialInherited = p.Name, p.ConfidentialDefault
 	}
 	return c, true, nil
 }

@@ -100,7 +100,7 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		if err := errs.Err(); err != nil {
 			return err
 		}
-		confidential := cat.ConfidentialDefault
+		confidential := cat.Confidential()
 		if in.Confidential != nil {
 			confidential = *in.Confidential
 		}

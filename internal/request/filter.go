@@ -58,8 +58,8 @@ func (f Filter) conds(v Viewer, now time.Time) *conds {
 	} else if len(st) > 1 {
 		w.add("r.status IN (" + quoteStatuses(st) + ")")
 	}
-	if f.CategoryID != 0 {
-		w.add("r.category_id = ?", f.CategoryID)
+	if f.CategoryID != 0 { // a category and its sub-categories
+		w.add("(r.category_id = ? OR r.category_id IN (SELECT id FROM categories WHERE parent_id = ?))", f.CategoryID, f.CategoryID)
 	}
 	if f.Priority != "" {
 		w.add("r.priority = ?", string(f.Priority))
@@ -167,7 +167,7 @@ func (f Filter) matches(r Request) bool {
 	from, to := f.createdRange()
 	switch {
 	case st != nil && !slices.Contains(st, r.Status),
-		f.CategoryID != 0 && r.CategoryID != f.CategoryID,
+		f.CategoryID != 0 && r.CategoryID != f.CategoryID && !slices.Contains(f.subCategories, r.CategoryID),
 		f.Priority != "" && r.Priority != f.Priority,
 		f.AssigneeID == -1 && r.AssigneeID != 0,
 		f.AssigneeID > 0 && r.AssigneeID != f.AssigneeID,

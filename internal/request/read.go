@@ -175,6 +175,8 @@ type Filter struct {
 	SLA          SLAState // SLAAtRisk or SLABreached: requests in that state now (sla.go)
 	SiteID       int64    // the site the requester works at (people.site_id)
 
+	subCategories []int64 // CategoryID's children, for matches (filled by searchList)
+
 	// CreatedFrom and CreatedTo are the first and last days of filing, both included, as
 	// days in Location (nil: Europe/Paris, where the company is).
 	CreatedFrom, CreatedTo civil.Date
@@ -298,6 +300,17 @@ func (k *Desk) searchList(ctx context.Context, v Viewer, f Filter) (Page, error)
 	atSite, err := k.siteFilter(ctx, f)
 	if err != nil {
 		return Page{}, err
+	}
+	if f.CategoryID != 0 {
+		cats, err := k.AllCategories(ctx)
+		if err != nil {
+			return Page{}, err
+		}
+		for _, c := range cats {
+			if c.ParentID == f.CategoryID {
+				f.subCategories = append(f.subCategories, c.ID)
+			}
+		}
 	}
 	var p Page
 	for _, h := range hits {

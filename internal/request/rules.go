@@ -169,7 +169,7 @@ func (k *Desk) runRules(ctx context.Context, q queryer, in *NewRequest, requeste
 			return nil, err
 		}
 		if ok {
-			f.categoryID, f.categoryConfidential = c.ID, c.ConfidentialDefault
+			f.categoryID, f.categoryConfidential = c.ID, c.Confidential()
 		}
 	}
 	var out []ruleOutcome

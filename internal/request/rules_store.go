@@ -400,7 +400,7 @@ func (k *Desk) TryRules(ctx context.Context, s Sample) (Trial, error) {
 		if err != nil {
 			return Trial{}, err
 		}
-		t.Confidential = c.ConfidentialDefault
+		t.Confidential = c.Confidential()
 	}
 	for _, o := range outcomes {
 		t.Matched = append(t.Matched, TrialRule{Rule: o.rule, Changed: o.changed})
