@@ -11,7 +11,9 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Config holds every start-up setting. It is loaded once and passed explicitly.
@@ -22,8 +24,38 @@ type Config struct {
 	BaseURL string // MAJORDOME_BASE_URL: the public URL, used in links sent to people
 	LogJSON bool   // MAJORDOME_LOG_JSON: JSON logs instead of text
 
-	Slack Slack // the Slack app (internal/slack); off while no bot token is set
-	Mail  Mail  // the email channel (internal/mail); off while no address is set
+	Slack Slack // the Slack app (internal/slackbot); off while no bot token is set
+	Mail  Mail  // the email channel (internal/mailout, internal/mailin); off while no address is set
+
+	rates [2]string // the announcement rates as read, parsed by Validate
+
+	// How fast announcements go out, to stay within the limits of Slack and of the relay:
+	// MAJORDOME_ANNOUNCE_SLACK_RATE (DMs, default 1/s, Slack's pace for chat.postMessage) and
+	// MAJORDOME_ANNOUNCE_EMAIL_RATE (default 30/min, what most relays accept without throttling).
+	AnnounceSlackRate Rate
+	AnnounceEmailRate Rate
+}
+
+// Rate is N per Per, written "20/s", "30/min" or "500/h".
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+func (r Rate) String() string {
+	unit := map[time.Duration]string{time.Second: "s", time.Minute: "min", time.Hour: "h"}[r.Per]
+	return fmt.Sprintf("%d/%s", r.N, unit)
+}
+
+// ParseRate reads "20/s", "30/min" or "500/h".
+func ParseRate(s string) (Rate, error) {
+	n, unit, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), "/")
+	v, err := strconv.Atoi(n)
+	per := map[string]time.Duration{"s": time.Second, "sec": time.Second, "m": time.Minute, "min": time.Minute, "h": time.Hour}[unit]
+	if !ok || err != nil || v <= 0 || per == 0 {
+		return Rate{}, errors.New("expected a rate such as 20/s, 30/min or 500/h")
+	}
+	return Rate{N: v, Per: per}, nil
 }
 
 // Slack is the connection to the company's Slack app. Each setting may also be set on the
@@ -85,6 +117,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet, getenv func(string) string) {
 		APIURL:        str("MAJORDOME_SLACK_API_URL", ""),
 		Command:       str("MAJORDOME_SLACK_COMMAND", ""),
 	}
+	c.rates = [2]string{str("MAJORDOME_ANNOUNCE_SLACK_RATE", ""), str("MAJORDOME_ANNOUNCE_EMAIL_RATE", "")}
 	c.Mail = Mail{
 		Address:    str("MAJORDOME_MAIL_ADDRESS", ""),
 		SMTPURL:    str("MAJORDOME_SMTP_URL", ""),
@@ -126,6 +159,25 @@ func (c *Config) Validate() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if err := c.Slack.validate(); err != nil {
 		return err
+	}
+	for _, r := range []struct {
+		setting, raw, def string
+		dst               *Rate
+	}{
+		{"MAJORDOME_ANNOUNCE_SLACK_RATE", c.rates[0], "1/s", &c.AnnounceSlackRate},
+		{"MAJORDOME_ANNOUNCE_EMAIL_RATE", c.rates[1], "30/min", &c.AnnounceEmailRate},
+	} {
+		if r.raw == "" && r.dst.N > 0 { // set by the caller, as tests do
+			continue
+		}
+		if r.raw == "" {
+			r.raw = r.def
+		}
+		rate, err := ParseRate(r.raw)
+		if err != nil {
+			return &Error{r.setting, r.raw, err.Error()}
+		}
+		*r.dst = rate
 	}
 	return c.Mail.validate()
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"testing"
+	"time"
 )
 
 func TestLoadAndValidate(t *testing.T) {
@@ -40,6 +41,8 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPURL: "http://u:secret@h"}}, "MAJORDOME_SMTP_URL"},
 		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{IMAPURL: "pop3://h"}}, "MAJORDOME_IMAP_URL"},
 		{Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPListen: "2525"}}, "MAJORDOME_SMTP_LISTEN"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", rates: [2]string{"vite"}}, "MAJORDOME_ANNOUNCE_SLACK_RATE"},
+		{Config{Addr: "127.0.0.1:8080", DataDir: "d", rates: [2]string{"", "0/min"}}, "MAJORDOME_ANNOUNCE_EMAIL_RATE"},
 	} {
 		err := tc.c.Validate()
 		var ce *Error
@@ -81,6 +84,15 @@ func TestSlackAndMailDefaults(t *testing.T) {
 	d.RegisterFlags(flag.NewFlagSet("t", flag.ContinueOnError), func(string) string { return "" })
 	if err := d.Validate(); err != nil || d.Slack.APIURL != "https://slack.com/api/" {
 		t.Fatalf("default Slack API URL: %v %q", err, d.Slack.APIURL)
+	}
+	if d.AnnounceSlackRate != (Rate{1, time.Second}) || d.AnnounceEmailRate != (Rate{30, time.Minute}) {
+		t.Fatalf("default announcement rates: %v %v", d.AnnounceSlackRate, d.AnnounceEmailRate)
+	}
+	env["MAJORDOME_ANNOUNCE_SLACK_RATE"], env["MAJORDOME_ANNOUNCE_EMAIL_RATE"] = "200/s", "500 / h"
+	var f Config
+	f.RegisterFlags(flag.NewFlagSet("t", flag.ContinueOnError), func(k string) string { return env[k] })
+	if err := f.Validate(); err != nil || f.AnnounceSlackRate != (Rate{200, time.Second}) || f.AnnounceEmailRate.String() != "500/h" {
+		t.Fatalf("announcement rates: %v %v %v", err, f.AnnounceSlackRate, f.AnnounceEmailRate)
 	}
 	e := Config{Addr: "127.0.0.1:8080", DataDir: "d", Mail: Mail{SMTPURL: "http://u:secret@h"}}
 	if err := e.Validate(); err == nil || contains(err.Error(), "secret") {

@@ -83,4 +83,21 @@ func TestBrowserBibleAnswersBeforeARequest(t *testing.T) {
 	if !regexp.MustCompile(`Demandes évitées par la bible\s*1\b`).MatchString(text) {
 		t.Fatalf("the report does not count the deflection:\n%s", text)
 	}
+
+	// The starter pack, installed from its preview, gives the bible its first guides.
+	do(t, om,
+		chromedp.Navigate(in.URL+"/packs/starter"),
+		chromedp.WaitVisible(chromedp.ID("packs-install")),
+		chromedp.Click(chromedp.ID("packs-install")),
+		chromedp.WaitVisible(chromedp.CSS(`a.row-link[href="/bible/fuite-d-eau"]`)),
+	)
+	screenshot(t, om, "bible")
+	do(t, om,
+		chromedp.Navigate(in.URL+"/bible/fuite-d-eau"),
+		chromedp.WaitVisible(chromedp.CSS(`nav.bible-toc`)),
+	)
+	if text := pageText(t, om); !strings.Contains(text, "Que faire en cas de fuite d'eau") {
+		t.Fatalf("the water-leak guide:\n%s", text)
+	}
+	screenshot(t, om, "bible-article")
 }
