@@ -30,8 +30,9 @@ type Config struct {
 	rates [2]string // the announcement rates as read, parsed by Validate
 
 	// How fast announcements go out, to stay within the limits of Slack and of the relay:
-	// MAJORDOME_ANNOUNCE_SLACK_RATE (DMs, default 1/s, Slack's pace for chat.postMessage) and
-	// MAJORDOME_ANNOUNCE_EMAIL_RATE (default 30/min, what most relays accept without throttling).
+	// MAJORDOME_ANNOUNCE_SLACK_RATE (DMs, default 50/min: each DM opens a conversation, which
+	// Slack allows about 50 times a minute) and MAJORDOME_ANNOUNCE_EMAIL_RATE (default 30/min,
+	// what the strictest common relays, Microsoft 365's, accept).
 	AnnounceSlackRate Rate
 	AnnounceEmailRate Rate
 }
@@ -164,7 +165,7 @@ func (c *Config) Validate() error {
 		setting, raw, def string
 		dst               *Rate
 	}{
-		{"MAJORDOME_ANNOUNCE_SLACK_RATE", c.rates[0], "1/s", &c.AnnounceSlackRate},
+		{"MAJORDOME_ANNOUNCE_SLACK_RATE", c.rates[0], "50/min", &c.AnnounceSlackRate},
 		{"MAJORDOME_ANNOUNCE_EMAIL_RATE", c.rates[1], "30/min", &c.AnnounceEmailRate},
 	} {
 		if r.raw == "" && r.dst.N > 0 { // set by the caller, as tests do
