@@ -41,9 +41,18 @@ func (s *Service) Process(ctx context.Context, raw []byte) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if e.State != StatePending {
-		return Outcome{State: e.State, Reason: e.Reason, Request: e.RequestNumber, MessageID: e.MessageRowID}, nil
+		return s.outcomeOf(ctx, id)
 	}
 	return s.process(ctx, e)
+}
+
+// outcomeOf reads how the stored email id ended, once another run settled it.
+func (s *Service) outcomeOf(ctx context.Context, id int64) (Outcome, error) {
+	e, err := s.get(ctx, s.DB.R, id)
+	if err != nil {
+		return Outcome{}, err
+	}
+	return Outcome{State: e.State, Reason: e.Reason, Request: e.RequestNumber, MessageID: e.MessageRowID}, nil
 }
 
 // process reads a stored email and does what it asks, settling it in the same transaction.
@@ -179,8 +188,8 @@ func (s *Service) create(ctx context.Context, e stored, m *Message, person peopl
 	_, err := s.Desk.Create(ctx, request.NewRequest{Title: truncate(title, 200),
 		Description: truncate(withNote(m.Text, dropped), maxBody), RequesterEmail: person.Email,
 		Channel: request.Email, Files: files})
-	if errors.Is(err, errSettled) {
-		return Outcome{State: StateCreated}, nil
+	if errors.Is(err, errSettled) { // its job got there first: tell what it did
+		return s.outcomeOf(ctx, e.ID)
 	}
 	if err != nil {
 		return Outcome{}, fmt.Errorf("mailin: file a request from %s: %w", person.Email, err)
