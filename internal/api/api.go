@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"majordome/internal/announce"
 	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
@@ -33,6 +34,7 @@ type Deps struct {
 	Requests   *request.Desk
 	Checklists *checklist.Service
 	Articles   *article.Service
+	Announce   *announce.Service
 }
 
 // server is the API: its dependencies and its router.

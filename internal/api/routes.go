@@ -74,6 +74,13 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/checklists", auth.RequestsWork, s.checklistCreate},
 		{"GET", "/api/v1/checklists/{id}", auth.RequestsWork, s.checklistGet},
 		{"POST", "/api/v1/checklists/{id}/runs", auth.RequestsWork, s.checklistRunCreate},
+
+		// Announcements to everyone, teams, sites or people, for agents and admins: sent at once
+		// or scheduled, with their delivery and acknowledgement figures and their recipients.
+		{"GET", "/api/v1/announcements", auth.RequestsWork, s.announcementList},
+		{"POST", "/api/v1/announcements", auth.RequestsWork, s.announcementCreate},
+		{"GET", "/api/v1/announcements/{id}", auth.RequestsWork, s.announcementGet},
+		{"GET", "/api/v1/announcements/{id}/recipients", auth.RequestsWork, s.announcementRecipients},
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"majordome/internal/announce"
 	"majordome/internal/api"
 	"majordome/internal/article"
 	"majordome/internal/audit"
@@ -52,6 +53,7 @@ type App struct {
 	Checklists *checklist.Service
 	Articles   *article.Service
 	Packs      *pack.Service
+	Announce   *announce.Service
 	Reports    *report.Service
 	Jobs       *jobs.Queue
 	Notify     *notify.Service
@@ -114,6 +116,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	if a.Mail.Ready(ctx) { // an address and a relay, from the environment or the settings page
 		a.Notify.AddChannel(a.Mail.Channel())
 		a.Requests.Observe(a.Mail.Observe)
+		a.Requests.Observe(a.Mail.ObserveAck) // "Votre demande est enregistrée", with the bible's guides
 		a.Mail.MarkActive()
 	}
 	a.MailIn = mailin.New(mailin.Deps{DB: d, Log: log, Jobs: a.Jobs, Desk: a.Requests, People: a.People, Auth: a.Auth,
@@ -129,17 +132,35 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Checklists.RegisterJobs(a.Jobs)
 	a.Articles = article.New(d, a.Audit).WithSearch(a.Search).WithNotify(a.Notify)
 	a.Articles.RegisterStaleCheck(a.Jobs)
+	a.Mail.EnableAcknowledgements(a.Articles)
 	a.Packs = pack.New(d, a.Articles, a.Checklists, a.Audit)
 	slackStore := slackbot.NewStore(d, cfg.Slack, a.Audit)
 	if set, err := slackStore.Settings(ctx); err != nil {
 		return nil, err
 	} else if set.Enabled() { // a bot token, from the environment or the settings page
 		a.Slack = slackbot.New(slackbot.Deps{Config: cfg, Log: log, DB: d, Jobs: a.Jobs, Audit: a.Audit, Auth: a.Auth,
-			People: a.People, Desk: a.Requests, Notify: a.Notify, I18n: cat})
+			People: a.People, Desk: a.Requests, Notify: a.Notify, I18n: cat, Articles: a.Articles})
 		a.Notify.AddChannel(a.Slack.Channel())
 		slackStore = a.Slack.Store()
 	}
-	for _, q := range []*db.Queries{a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries(), a.Mail.Queries(), a.MailIn.Queries(), a.Articles.Queries(), a.Checklists.Queries(), a.Packs.Queries(), slackStore.Queries()} {
+	a.Announce = announce.New(announce.Deps{DB: d, Log: log, Audit: a.Audit, People: a.People, Jobs: a.Jobs})
+	a.Announce.RegisterJobs()
+	if a.Mail.Active() { // the announcements' email, like the other email, once email is set up
+		ma := a.Mail.Announcer(a.Announce)
+		if r := cfg.AnnounceEmailRate; r.N > 0 {
+			ma.SetRate(announce.Rate{N: r.N, Per: r.Per})
+		}
+		a.Announce.AddDeliverer(ma)
+	}
+	if a.Slack != nil { // the announcements' DMs, channel posts and "J'ai lu" button
+		sl := a.Slack.Announcer(a.Announce)
+		if r := cfg.AnnounceSlackRate; r.N > 0 {
+			sl.SetInterval(r.Per / time.Duration(r.N))
+		}
+		a.Announce.AddDeliverer(sl)
+		a.Announce.SetChannelPoster(sl)
+	}
+	for _, q := range []*db.Queries{a.Announce.Queries(), a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries(), a.Mail.Queries(), a.MailIn.Queries(), a.Articles.Queries(), a.Checklists.Queries(), a.Packs.Queries(), slackStore.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
 		}
@@ -161,12 +182,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	webHandler, err := web.New(web.Deps{Config: cfg, Log: log, DB: d, Auth: a.Auth, People: a.People,
 		Audit: a.Audit, Settings: a.Settings, I18n: cat, Upload: a.Upload, Requests: a.Requests,
 		Reports: a.Reports, Notify: a.Notify, Mail: a.Mail, MailIn: a.MailIn, Checklists: a.Checklists, Articles: a.Articles,
-		Packs: a.Packs, Slack: slackStore})
+		Packs: a.Packs, Slack: slackStore, Announce: a.Announce})
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat,
-		Requests: a.Requests, Checklists: a.Checklists, Articles: a.Articles})
+		Requests: a.Requests, Checklists: a.Checklists, Articles: a.Articles, Announce: a.Announce})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)

@@ -82,12 +82,16 @@ FROM article_files WHERE id = $1;
 DELETE FROM article_files WHERE id = $1 AND article_id = $2;
 
 -- name: deflection-insert
-INSERT INTO article_deflections (article_id, user_id, person_id, text, created_at)
-VALUES ($1, $2, $3, $4, $5)
+INSERT INTO article_deflections (article_id, user_id, person_id, text, created_at, channel, request_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 RETURNING id;
 
 -- name: deflections-between
 SELECT COUNT(*) FROM article_deflections WHERE created_at >= $1 AND created_at < $2;
+
+-- name: deflections-by-channel
+SELECT channel, COUNT(*) FROM article_deflections WHERE created_at >= $1 AND created_at < $2
+GROUP BY channel ORDER BY channel;
 
 -- name: stale-due
 -- Published articles past their "verified until" date whose owner was not yet told for it.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/config"
 	"majordome/internal/db"
@@ -41,6 +42,9 @@ type Service struct {
 	people  *people.Directory
 	tls     *tls.Config // for tests: the relay's certificate pool
 	active  atomic.Bool // the channel and the observer are wired (app.go, at start-up)
+
+	// articles is the bible an email request's acknowledgement suggests guides from (ack.go).
+	articles *article.Service
 }
 
 // Options are the parts the service works with besides its database and queue.

@@ -60,6 +60,8 @@ type Report struct {
 	// aidé"), in the period and in the previous one. The bible owns them (article.Deflections)
 	// and the web fills them in; nil means "not measured", never zero.
 	Deflected, DeflectedPrior *int
+	// DeflectedBy splits Deflected per channel (portal, slack, email); nil when not measured.
+	DeflectedBy map[string]int
 }
 
 // Summary is the measures of a whole period.

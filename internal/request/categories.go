@@ -23,8 +23,8 @@ type Category struct {
 	// ConfidentialInherited: a sub-category of a confidential-by-default category is one too
 	// (filled by the listings).
 	ConfidentialInherited bool `json:"-"`
-	Position            int    `json:"-"` // the order among its siblings
-	Archived            bool   `json:"-"`
+	Position              int  `json:"-"` // the order among its siblings
+	Archived              bool `json:"-"`
 }
 
 // categorySep joins a sub-category's name to its parent's in flat lists.

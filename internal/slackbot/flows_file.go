@@ -10,6 +10,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"majordome/internal/article"
 	"majordome/internal/request"
 )
 
@@ -23,6 +24,9 @@ type origin struct {
 	Clicker   string // who filed it, told ephemerally in Channel ("" for none)
 	Channel   string
 	Lang      string // the clicker's language
+	// Suggestions are the bible's guides that may answer the request, listed in its
+	// confirmation (/om and DMs; flows_deflect.go).
+	Suggestions []article.Article
 }
 
 type originKey struct{}
@@ -86,7 +90,8 @@ func (a *App) handleCommand(ctx context.Context, cmd slack.SlashCommand) error {
 	}
 	title, details := splitRequest(text)
 	return a.file(ctx, who, who.Person.Email,
-		origin{Key: "command:" + cmd.TriggerID, Requester: cmd.UserID, Clicker: cmd.UserID, Channel: cmd.ChannelID, Lang: who.Lang},
+		origin{Key: "command:" + cmd.TriggerID, Requester: cmd.UserID, Clicker: cmd.UserID, Channel: cmd.ChannelID, Lang: who.Lang,
+			Suggestions: a.suggestFor(ctx, who, text)},
 		request.NewRequest{Title: title, Description: details})
 }
 
@@ -119,7 +124,7 @@ func (a *App) fileFromDM(ctx context.Context, user, channel, ts, text string) er
 	}
 	title, details := splitRequest(text)
 	return a.file(ctx, who, who.Person.Email,
-		origin{Key: fmt.Sprintf("dm:%s:%s", channel, ts), Requester: user, Lang: who.Lang},
+		origin{Key: fmt.Sprintf("dm:%s:%s", channel, ts), Requester: user, Lang: who.Lang, Suggestions: a.suggestFor(ctx, who, text)},
 		request.NewRequest{Title: title, Description: details})
 }
 

@@ -48,7 +48,9 @@ func (a *App) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 	switch act.ActionID {
 	case actOpen:
 		return nil // a link button: Slack opened the link
-	case actTake, actPriority, actCategory, actConfidential, actReply, actNew, actSolved, actReopen, actRate:
+	case actAnnounceAck:
+		return a.announceAck(ctx, cb, value) // announce_ack.go
+	case actTake, actPriority, actCategory, actConfidential, actReply, actNew, actSolved, actReopen, actRate, actDeflect:
 	default:
 		return a.notUnderstood(ctx, channel, user)
 	}
@@ -61,6 +63,8 @@ func (a *App) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 		return a.openNewModal(ctx, cb.TriggerID, who.Lang)
 	case actSolved, actReopen, actRate:
 		return a.threadAction(ctx, who, cb, act.ActionID, value)
+	case actDeflect:
+		return a.deflectAction(ctx, who, cb, value)
 	}
 	return a.triageAction(ctx, who, channel, user, cb.TriggerID, act.ActionID, value)
 }

@@ -52,7 +52,9 @@ func (a *App) recordOrigin(ctx context.Context, tx *sql.Tx, r request.Request, o
 		return &alreadyFiled{Number: number}
 	}
 	if o.Clicker == "" || o.Channel == "" {
-		return nil // filed from a DM or the modal: the DM thread's message is the confirmation
+		// Filed from a DM or the modal: the DM thread's message is the confirmation, and the
+		// bible's suggestions follow in its thread.
+		return a.postSuggestionsInDM(ctx, tx, r, o)
 	}
 	key := "filed.confirm"
 	if o.Clicker != o.Requester {
@@ -60,7 +62,8 @@ func (a *App) recordOrigin(ctx context.Context, tx *sql.Tx, r request.Request, o
 	}
 	text := a.t(o.Lang, key, "number", r.Number, "title", esc(r.Title), "link", a.portalLink(r.Number),
 		"name", esc(r.RequesterName))
-	return a.post(ctx, tx, Message{Channel: o.Channel, User: o.Clicker, Ephemeral: true, Text: text, Blocks: textBlocks(text)})
+	blocks := append(textBlocks(text), a.deflectBlocks(r, o)...)
+	return a.post(ctx, tx, Message{Channel: o.Channel, User: o.Clicker, Ephemeral: true, Text: text, Blocks: blocks})
 }
 
 // follower is the Slack user who follows request id in their DM thread, if it was filed from

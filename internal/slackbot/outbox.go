@@ -63,13 +63,23 @@ const metadataType = "majordome_message"
 // chat.postEphemeral. It is sent exactly once, after tx commits, even across a restart.
 // Posting the same content under a ref again changes nothing.
 func (a *App) post(ctx context.Context, tx *sql.Tx, m Message) error {
+	ref, changed, err := a.put(ctx, tx, m)
+	if err != nil || !changed {
+		return err // nothing new: the same content is already queued or shown
+	}
+	return a.wake(ctx, tx, ref)
+}
+
+// put stores m's latest content under its ref inside tx, without sending it; changed is false
+// when that content was stored already.
+func (a *App) put(ctx context.Context, tx *sql.Tx, m Message) (ref string, changed bool, err error) {
 	if m.Channel == "" && m.User == "" {
-		return fmt.Errorf("slackbot: post %q: no channel and no user", m.Ref)
+		return "", false, fmt.Errorf("slackbot: post %q: no channel and no user", m.Ref)
 	}
 	if m.Ephemeral && (m.Channel == "" || m.User == "") {
-		return fmt.Errorf("slackbot: post %q: an ephemeral message needs a channel and a user", m.Ref)
+		return "", false, fmt.Errorf("slackbot: post %q: an ephemeral message needs a channel and a user", m.Ref)
 	}
-	ref := m.Ref
+	ref = m.Ref
 	if ref == "" {
 		ref = "auto:" + randomToken()
 	}
@@ -77,22 +87,20 @@ func (a *App) post(ctx context.Context, tx *sql.Tx, m Message) error {
 	if len(m.Blocks) > 0 {
 		b, err := json.Marshal(m.Blocks)
 		if err != nil {
-			return fmt.Errorf("slackbot: post %q: blocks: %w", ref, err)
+			return "", false, fmt.Errorf("slackbot: post %q: blocks: %w", ref, err)
 		}
 		s.Blocks = b
 	}
 	body, err := json.Marshal(s)
 	if err != nil {
-		return fmt.Errorf("slackbot: post %q: %w", ref, err)
+		return "", false, fmt.Errorf("slackbot: post %q: %w", ref, err)
 	}
 	res, err := tx.ExecContext(ctx, a.q.Get("msg-upsert"), ref, string(body), m.ThreadRef, a.now())
 	if err != nil {
-		return fmt.Errorf("slackbot: post %q: %w", ref, err)
+		return "", false, fmt.Errorf("slackbot: post %q: %w", ref, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil // the same content is already queued or shown
-	}
-	return a.wake(ctx, tx, ref)
+	n, _ := res.RowsAffected()
+	return ref, n > 0, nil
 }
 
 // wake enqueues the sending of ref, unless a pending job will do it.
@@ -211,6 +219,20 @@ func (a *App) postJob(ctx context.Context, payload []byte) error {
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return fmt.Errorf("slackbot: post payload: %w", err)
 	}
+	err := a.sendRef(ctx, p.Ref)
+	if errors.Is(err, errHeld) || permanent(err) {
+		return nil // the other sender sends it; a refusal is logged and recorded
+	}
+	return err
+}
+
+// errHeld is sendRef's answer when another sender holds the ref.
+var errHeld = errors.New("slackbot: message held by another sender")
+
+// sendRef sends the latest content of one ref now, under its lock. A refusal of Slack's that
+// retrying will not change is recorded, logged and returned (permanent reports it).
+func (a *App) sendRef(ctx context.Context, ref string) error {
+	p := refPayload{Ref: ref}
 	token := randomToken()
 	now := a.now()
 	res, err := a.DB.W.ExecContext(ctx, a.q.Get("msg-lock"), p.Ref, now.Add(lockFor), token, now)
@@ -221,7 +243,7 @@ func (a *App) postJob(ctx context.Context, payload []byte) error {
 		// Another sender holds the ref: it sends the latest content, or wakes the ref again
 		// when a newer one arrived meanwhile (see record).
 		a.Log.Debug("slack message held by another sender", "ref", p.Ref)
-		return nil
+		return errHeld
 	}
 	locked := true
 	defer func() {
@@ -251,7 +273,10 @@ func (a *App) postJob(ctx context.Context, payload []byte) error {
 	done, err := s.send(ctx)
 	if permanent(err) {
 		a.Log.Error("slack message refused: not retried", "ref", p.Ref, "err", err)
-		done, err = s.record(ctx, r.channel, r.ts, err.Error())
+		var rerr error
+		if done, rerr = s.record(ctx, r.channel, r.ts, err.Error()); rerr != nil {
+			err = rerr
+		}
 	}
 	locked = !done
 	return err

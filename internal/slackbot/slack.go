@@ -18,6 +18,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
 	"majordome/internal/config"
@@ -60,6 +61,8 @@ type Deps struct {
 	Desk   *request.Desk
 	Notify *notify.Service
 	I18n   *i18n.Catalog
+	// Articles is the bible, whose guides are suggested when a request is filed (nil: none).
+	Articles *article.Service
 }
 
 // App is the Slack app of one instance.
@@ -78,6 +81,9 @@ type App struct {
 
 	// in is where verified payloads go: the flows, or a test's recorder.
 	in inbound
+
+	// announces records the "J'ai lu" of announcements (set by Announcer; nil: none).
+	announces Announcements
 }
 
 // inbound are the flows' entry points, replaceable in tests of the platform.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"majordome/internal/announce"
 	"majordome/internal/civil"
 	"majordome/internal/httpx"
 	"majordome/internal/i18n"
@@ -26,6 +27,10 @@ type Page struct {
 	Query   url.Values
 	Data    any
 
+	// Banners are the reader's announcements to acknowledge, shown on every portal page
+	// (portal_announcements.go).
+	Banners []announce.Announcement
+
 	// Form and FieldErrors re-fill a form that failed validation, with a message per field.
 	Form        url.Values
 	FieldErrors map[string]string
@@ -46,6 +51,9 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, nav string) *Pa
 		s.Log.Warn("company settings", "err", err)
 	}
 	p.Company, p.loc = c, c.Location()
+	if nav == "portal" && !wantsFragment(r) { // htmx fragments have no banner to show
+		p.Banners = s.portalBanners(r)
+	}
 	return p
 }
 

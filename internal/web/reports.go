@@ -116,7 +116,8 @@ func (s *Server) reportDeflections(ctx context.Context, rep *report.Report) erro
 		return err
 	}
 	rep.Deflected, rep.DeflectedPrior = &cur, &prior
-	return nil
+	rep.DeflectedBy, err = s.Articles.DeflectionsByChannel(ctx, rep.Period.Start(), rep.Period.End())
+	return err
 }
 
 // reportsPage shows the desk's report for a period: the figures that say what the team did,

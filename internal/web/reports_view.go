@@ -180,6 +180,9 @@ func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 	if rep.Deflected != nil && rep.DeflectedPrior != nil {
 		bible := reportKPI{Label: p.T("bible.reports.deflections"), Value: p.Num(*rep.Deflected), Meta: p.T("bible.reports.deflections_meta")}
 		bible.Delta, bible.Tone = reportCountDelta(p, *rep.Deflected, *rep.DeflectedPrior)
+		if split := deflectionSplit(p, rep.DeflectedBy); split != "" {
+			bible.Meta += " · " + split
+		}
 		kpis = append(kpis, bible)
 	}
 	return kpis

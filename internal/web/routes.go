@@ -87,7 +87,19 @@ func (s *Server) routes() {
 	s.page("GET /bible/{slug}/files/{id}", "", s.bibleFile)
 	s.page("POST /bible/{slug}/files/{id}/delete", auth.RequestsWork, s.bibleFileDelete)
 	s.page("GET /portal/suggestions", auth.RequestsAsk, s.portalSuggestions)
+	// Announcements for the people they went to: banners, their page, "J'ai lu", the history;
+	// and the email's "J'ai lu" link, public (its token is the secret): GET shows, POST acknowledges.
+	s.page("GET /portal/announcements", auth.RequestsAsk, s.portalAnnouncements)
+	s.page("GET /portal/announcements/{id}", auth.RequestsAsk, s.portalAnnouncement)
+	s.page("POST /portal/announcements/{id}/ack", auth.RequestsAsk, s.portalAnnouncementAck)
+	s.page("GET /portal/announcements/{id}/files/{file}", auth.RequestsAsk, s.portalAnnouncementFile)
+	s.public("GET /announcements/ack/{token}", s.announceAckPage)
+	s.public("POST /announcements/ack/{token}", s.announceAck)
 	s.page("POST /portal/helped", auth.RequestsAsk, s.portalHelped)
+	// The "C'est réglé" link of an email request's acknowledgement: public, the token is the
+	// secret; GET shows, POST withdraws the request and credits the bible.
+	s.public("GET /deflect/{token}", s.deflectEmailPage)
+	s.public("POST /deflect/{token}", s.deflectEmailConfirm)
 
 	// Incidents (one problem, many requests), merges and the queue's bulk actions.
 	s.page("GET /incidents", auth.RequestsWork, s.incidentsList)
@@ -99,6 +111,22 @@ func (s *Server) routes() {
 	s.page("POST /requests/{number}/incident", auth.RequestsWork, s.requestIncident)
 	s.page("POST /requests/{number}/merge", auth.RequestsWork, s.requestMerge)
 	s.page("POST /requests/bulk", auth.RequestsWork, s.requestsBulk)
+
+	// Announcements: the Office Manager's messages to many (compose with a live count and
+	// previews, schedule, edit or correct, cancel; acknowledgements, reminders, the proof).
+	s.page("GET /announcements", auth.RequestsWork, s.announcementsList)
+	s.page("GET /announcements/new", auth.RequestsWork, s.announceNew)
+	s.page("POST /announcements", auth.RequestsWork, s.announceCreate)
+	s.page("GET /announcements/count", auth.RequestsWork, s.announceCountFragment)
+	s.page("POST /announcements/preview", auth.RequestsWork, s.announcePreviewFragment)
+	s.page("POST /announcements/template", auth.RequestsWork, s.announceTemplate)
+	s.page("GET /announcements/{id}", auth.RequestsWork, s.announceShow)
+	s.page("POST /announcements/{id}", auth.RequestsWork, s.announceUpdate)
+	s.page("GET /announcements/edit/{id}", auth.RequestsWork, s.announceEdit)
+	s.page("POST /announcements/cancel/{id}", auth.RequestsWork, s.announceCancel)
+	s.page("POST /announcements/remind/{id}", auth.RequestsWork, s.announceRemind)
+	s.page("GET /announcements/export/{id}", auth.RequestsWork, s.announceExport)
+	s.page("GET /announcements/{id}/files/{file}", auth.RequestsWork, s.announceFile)
 
 	// Reports: what the desk did over a period, on screen and as files, for agents and admins.
 	s.page("GET /reports", auth.RequestsWork, s.reportsPage)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"majordome/internal/announce"
 	"majordome/internal/article"
 	"majordome/internal/audit"
 	"majordome/internal/auth"
@@ -44,10 +45,11 @@ type Deps struct {
 	Notify     *notify.Service
 	Checklists *checklist.Service
 	Articles   *article.Service
-	Packs      *pack.Service    // the starter pack's offer and install
-	Mail       *mailout.Service // nil: no email (sign-in links, preferences and the mail settings page are off)
-	Slack      *slackbot.Store  // nil: the Slack settings page is off
-	MailIn     *mailin.Service  // nil: no incoming email pages
+	Packs      *pack.Service     // the starter pack's offer and install
+	Mail       *mailout.Service  // nil: no email (sign-in links, preferences and the mail settings page are off)
+	Slack      *slackbot.Store   // nil: the Slack settings page is off
+	MailIn     *mailin.Service   // nil: no incoming email pages
+	Announce   *announce.Service // the announcements (Annonces)
 }
 
 // Server is the web interface.

@@ -87,6 +87,7 @@ type Server struct {
 	seq      int
 	lastTS   int64 // microseconds
 	socket   socketState
+	hold     *hold // answers held until Release (hold.go); nil for none
 }
 
 // New starts a fake Slack, closed at the end of the test.
@@ -235,6 +236,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	answer := s.answer(method, token, params, r)
 	s.mu.Unlock()
+	s.wait(r.Context(), method)
 	if drop {
 		http.Error(w, "bad gateway", http.StatusBadGateway)
 		return
