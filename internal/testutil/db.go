@@ -31,6 +31,13 @@ func SQLite(t testing.TB) *db.DB {
 	return open(t, sqliteCopy(t))
 }
 
+// SQLiteFile returns the path of a new, migrated SQLite database file in the test's temporary
+// folder, not opened: for tests that start a whole app on it.
+func SQLiteFile(t testing.TB) string {
+	t.Helper()
+	return sqliteCopy(t)
+}
+
 // sqliteCopy copies the migrated template into a new file of the test's temporary folder.
 func sqliteCopy(t testing.TB) string {
 	t.Helper()

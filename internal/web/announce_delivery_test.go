@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -96,7 +95,7 @@ func TestAnnouncementToATeamThroughEveryChannel(t *testing.T) {
 	fake := slackfake.New(t)
 	sink, smtpURL := startAnnounceSink(t)
 	dir := t.TempDir()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: filepath.Join(dir, "majordome.db"), BaseURL: "https://majordome.exemple.fr",
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: testutil.SQLiteFile(t), BaseURL: "https://majordome.exemple.fr",
 		Slack: config.Slack{BotToken: "xoxb-test-token", SigningSecret: announceSecret, APIURL: fake.URL},
 		Mail:  config.Mail{Address: "office@exemple.fr", SMTPURL: smtpURL}}
 	if err := cfg.Validate(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,7 +28,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir := t.TempDir()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: filepath.Join(dir, "majordome.db")}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: testutil.SQLiteFile(t)}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -20,7 +19,7 @@ import (
 func newSlackEnv(t *testing.T, slack config.Slack) *env {
 	t.Helper()
 	dir := t.TempDir()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: filepath.Join(dir, "majordome.db"), Slack: slack}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, DB: testutil.SQLiteFile(t), Slack: slack}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,7 +21,7 @@ import (
 
 // eachEnv runs fn on the whole application over SQLite and over PostgreSQL.
 func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
-	t.Run("SQLite", func(t *testing.T) { fn(t, newEnvOn(t, filepath.Join(t.TempDir(), "majordome.db"))) })
+	t.Run("SQLite", func(t *testing.T) { fn(t, newEnvOn(t, testutil.SQLiteFile(t))) })
 	t.Run("PostgreSQL", func(t *testing.T) { fn(t, newEnvOn(t, testutil.PostgresDSN(t))) })
 }
 

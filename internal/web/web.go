@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"majordome/internal/announce"
 	"majordome/internal/article"
@@ -60,17 +61,28 @@ type Server struct {
 	mux    *http.ServeMux
 }
 
+// parsed are the embedded assets and templates, read once per process: they never change, and
+// the tests start hundreds of servers (html/template executes concurrently without harm).
+var parsed struct {
+	once   sync.Once
+	static *staticFiles
+	tmpl   *engine
+	err    error
+}
+
 // New parses the templates and assets (a broken template fails start-up, not a page) and
 // returns the handler of every page.
 func New(deps Deps) (http.Handler, error) {
 	s := &Server{Deps: deps, mux: http.NewServeMux()}
-	var err error
-	if s.static, err = loadStatic(); err != nil {
-		return nil, err
+	parsed.once.Do(func() {
+		if parsed.static, parsed.err = loadStatic(); parsed.err == nil {
+			parsed.tmpl, parsed.err = newEngine(parsed.static)
+		}
+	})
+	if parsed.err != nil {
+		return nil, parsed.err
 	}
-	if s.tmpl, err = newEngine(s.static); err != nil {
-		return nil, err
-	}
+	s.static, s.tmpl = parsed.static, parsed.tmpl
 	s.routes()
 	return s.withSession(s.mux), nil
 }
