@@ -51,8 +51,10 @@ UPDATE slack_messages SET channel = $2, ts = $3, sent_version = $4, tried_versio
 WHERE ref = $1 AND lock_token = $7;
 
 -- name: msg-waiting
--- The replies of a thread that wait for their parent.
-SELECT ref FROM slack_messages WHERE thread_ref = $1 AND sent_version < version;
+-- The replies of a thread that wait for their parent. "thread_ref <> ''" lets SQLite use the
+-- partial index on thread_ref (it cannot tell that $1 is not empty): without it every message
+-- sent scanned every message ever stored.
+SELECT ref FROM slack_messages WHERE thread_ref = $1 AND thread_ref <> '' AND sent_version < version;
 
 -- name: msg-at
 SELECT channel, ts FROM slack_messages WHERE ref = $1 AND ts <> '';
