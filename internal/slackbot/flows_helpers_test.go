@@ -265,7 +265,7 @@ func (e *flowsEnv) click(t *testing.T, user, channel, action, value string) {
 // eventually polls cond until it holds, failing the test after a few seconds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: a loaded 2-core CI machine under -race
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("never happened: %s", what)
