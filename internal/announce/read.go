@@ -176,18 +176,29 @@ func (s *Service) announcements(ctx context.Context, query string, args ...any) 
 	return out, rows.Err()
 }
 
+// Banners returns the announcements personID has to acknowledge (or, with no acknowledgement
+// asked, has not read yet) through the portal channel, with their files: what every portal page
+// shows on top, without the history ForPerson adds.
+func (s *Service) Banners(ctx context.Context, personID int64) ([]Announcement, error) {
+	banners, err := s.announcements(ctx, "person-banners", personID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range banners {
+		if banners[i].Files, err = s.files(ctx, s.db.R, banners[i].ID, false); err != nil {
+			return nil, err
+		}
+	}
+	return banners, nil
+}
+
 // ForPerson returns, for the portal, the announcements personID has to acknowledge (or, with no
 // acknowledgement asked, has not read yet) through the portal channel, with their files, and
 // every announcement they received, newest first.
 func (s *Service) ForPerson(ctx context.Context, personID int64) ([]Announcement, []Announcement, error) {
-	banners, err := s.announcements(ctx, "person-banners", personID)
+	banners, err := s.Banners(ctx, personID)
 	if err != nil {
 		return nil, nil, err
-	}
-	for i := range banners {
-		if banners[i].Files, err = s.files(ctx, s.db.R, banners[i].ID, false); err != nil {
-			return nil, nil, err
-		}
 	}
 	past, err := s.announcements(ctx, "person-past", personID)
 	if err != nil {

@@ -47,7 +47,7 @@ func (s *Server) portalBanners(r *http.Request) []announce.Announcement {
 	if err != nil || person == 0 {
 		return nil
 	}
-	banners, _, err := s.Announce.ForPerson(r.Context(), person)
+	banners, err := s.Announce.Banners(r.Context(), person)
 	if err != nil {
 		s.Log.Warn("portal banners", "request_id", httpx.RequestID(r.Context()), "err", err)
 		return nil
