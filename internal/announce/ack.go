@@ -46,9 +46,11 @@ func (s *Service) Acknowledge(ctx context.Context, id, personID int64, via strin
 	})
 }
 
-// AcknowledgeToken acknowledges through the email's link: the token is the secret. It returns
-// the announcement and the recipient as acknowledged; ErrBadToken for an unknown token.
-func (s *Service) AcknowledgeToken(ctx context.Context, token string) (Announcement, Recipient, error) {
+// ByToken returns the announcement and the recipient an email's acknowledgement link names,
+// without acknowledging: the link's page shows them first (a GET must not acknowledge, link
+// scanners follow links) and its button acknowledges (AcknowledgeToken). ErrBadToken for an
+// unknown token.
+func (s *Service) ByToken(ctx context.Context, token string) (Announcement, Recipient, error) {
 	if token == "" {
 		return Announcement{}, Recipient{}, ErrBadToken
 	}
@@ -59,15 +61,25 @@ func (s *Service) AcknowledgeToken(ctx context.Context, token string) (Announcem
 	if err != nil {
 		return Announcement{}, Recipient{}, fmt.Errorf("announce: ack link: %w", err)
 	}
-	if err := s.Acknowledge(ctx, r.AnnouncementID, r.PersonID, ChannelEmail); err != nil {
-		return Announcement{}, Recipient{}, err
-	}
 	a, err := s.load(ctx, s.db.R, r.AnnouncementID)
 	if err != nil {
 		return Announcement{}, Recipient{}, err
 	}
-	got, err := s.recipient(ctx, s.db.R, r.AnnouncementID, r.PersonID)
-	return a.Announcement, got, err
+	return a.Announcement, r.Recipient, nil
+}
+
+// AcknowledgeToken acknowledges through the email's link: the token is the secret. It returns
+// the announcement and the recipient as acknowledged; ErrBadToken for an unknown token.
+func (s *Service) AcknowledgeToken(ctx context.Context, token string) (Announcement, Recipient, error) {
+	a, r, err := s.ByToken(ctx, token)
+	if err != nil {
+		return Announcement{}, Recipient{}, err
+	}
+	if err := s.Acknowledge(ctx, a.ID, r.PersonID, ChannelEmail); err != nil {
+		return Announcement{}, Recipient{}, err
+	}
+	got, err := s.recipient(ctx, s.db.R, a.ID, r.PersonID)
+	return a, got, err
 }
 
 // Recipient returns personID's row of an announcement; ErrNotRecipient when it was not for them.

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"majordome/internal/auth"
+	"majordome/internal/db"
 	"majordome/internal/fold"
 	"majordome/internal/search"
 )
@@ -61,22 +62,12 @@ func (s *Service) IndexMissing(ctx context.Context) (int, error) {
 	if s.search == nil {
 		return 0, nil
 	}
-	rows, err := s.db.R.QueryContext(ctx, s.q.Get("unindexed"))
+	ids, err := db.Column[int64](ctx, s.db.R, s.q.Get("unindexed"))
 	if err != nil {
 		return 0, fmt.Errorf("article: index missing: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ids) == 0 {
-		return 0, err
+	if len(ids) == 0 {
+		return 0, nil
 	}
 	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {

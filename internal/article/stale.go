@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/db"
 	"majordome/internal/jobs"
 	"majordome/internal/notify"
 )
@@ -38,22 +39,9 @@ func (s *Service) StartStaleCheck(ctx context.Context, q *jobs.Queue) error {
 // article and date, and returns how many articles it flagged.
 func (s *Service) RunStaleCheck(ctx context.Context) (int, error) {
 	ctx = audit.WithActor(ctx, audit.Actor{Kind: "system", Name: "Majordome"})
-	rows, err := s.db.R.QueryContext(ctx, s.q.Get("stale-due"), s.Today().String())
+	ids, err := db.Column[int64](ctx, s.db.R, s.q.Get("stale-due"), s.Today().String())
 	if err != nil {
 		return 0, fmt.Errorf("article: stale check: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
 	}
 	n := 0
 	for _, id := range ids {

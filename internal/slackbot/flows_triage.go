@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"majordome/internal/auth"
+	"majordome/internal/db"
 	"majordome/internal/i18n"
 	"majordome/internal/jobs"
 	"majordome/internal/request"
@@ -55,22 +56,12 @@ func (a *App) triageBatchJob(ctx context.Context, payload []byte) error {
 	if err := json.Unmarshal(payload, &p); err != nil {
 		return fmt.Errorf("slackbot: triage batch payload: %w", err)
 	}
-	rows, err := a.DB.R.QueryContext(ctx, a.q.Get("flows-held-due"), p.Until)
+	numbers, err := db.Column[int64](ctx, a.DB.R, a.q.Get("flows-held-due"), p.Until)
 	if err != nil {
 		return fmt.Errorf("slackbot: held requests: %w", err)
 	}
-	var numbers []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		numbers = append(numbers, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(numbers) == 0 {
-		return err
+	if len(numbers) == 0 {
+		return nil
 	}
 	var held []request.Request
 	for _, n := range numbers {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"majordome/internal/db"
 	"majordome/internal/jobs"
 )
 
@@ -457,21 +458,8 @@ func (s *sender) record(ctx context.Context, channel, ts, lastErr string) (bool,
 		if ts == "" {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, a.q.Get("msg-waiting"), s.ref)
+		waiting, err := db.Column[string](ctx, tx, a.q.Get("msg-waiting"), s.ref)
 		if err != nil {
-			return err
-		}
-		var waiting []string
-		for rows.Next() {
-			var ref string
-			if err := rows.Scan(&ref); err != nil {
-				rows.Close()
-				return err
-			}
-			waiting = append(waiting, ref)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, ref := range waiting {
