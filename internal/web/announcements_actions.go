@@ -5,10 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"majordome/internal/announce"
-	"majordome/internal/httpx"
 )
 
 // announceCancel cancels an announcement that has not gone yet.
@@ -24,7 +22,7 @@ func (s *Server) announceCancel(w http.ResponseWriter, r *http.Request) error {
 		s.setFlash(w, "error", p.T("announcecompose.flash.too_late"))
 	case errors.Is(err, announce.ErrCancelled):
 	case err != nil:
-		return composeErr(err)
+		return announceErr(err)
 	default:
 		s.setFlash(w, "success", p.T("announcecompose.flash.cancelled", "title", a.Title))
 	}
@@ -44,7 +42,7 @@ func (s *Server) announceRemind(w http.ResponseWriter, r *http.Request) error {
 	case errors.Is(err, announce.ErrNotSent):
 		s.setFlash(w, "error", p.T("announcecompose.flash.not_sent"))
 	case err != nil:
-		return composeErr(err)
+		return announceErr(err)
 	case n == 0:
 		s.setFlash(w, "info", p.T("announcecompose.flash.nobody_to_remind"))
 	default:
@@ -68,7 +66,7 @@ func (s *Server) announceExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	var buf bytes.Buffer
 	if err := s.Announce.Export(r.Context(), a.ID, format, &buf); err != nil {
-		return composeErr(err)
+		return announceErr(err)
 	}
 	name := p.T("announcecompose.export.filename", "id", a.ID) + "." + ext
 	return sendReportFile(w, name, ctype, buf.Bytes())
@@ -80,15 +78,5 @@ func (s *Server) announceFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fileID, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
-	if err != nil {
-		return errNotFound
-	}
-	f, err := s.Announce.File(r.Context(), a.ID, fileID)
-	if err != nil {
-		return composeErr(err)
-	}
-	httpx.ServeDownload(w, r, httpx.Download{Name: f.Name, ContentType: f.ContentType, ModTime: a.UpdatedAt, Data: f.Data,
-		Inline: strings.HasPrefix(f.ContentType, "image/")})
-	return nil
+	return s.serveAnnouncementFile(w, r, a.ID, a.UpdatedAt)
 }

@@ -127,7 +127,7 @@ func (s *Server) announceUpdate(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	if err != nil {
-		return composeErr(err)
+		return announceErr(err)
 	}
 	s.setFlash(w, "success", announceSavedMessage(p, a, correction))
 	http.Redirect(w, r, "/announcements/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
@@ -153,7 +153,7 @@ func (s *Server) announceTemplate(w http.ResponseWriter, r *http.Request) error 
 	var a announce.Announcement
 	if id, err := strconv.ParseInt(p.Form.Get("id"), 10, 64); err == nil && id > 0 {
 		if a, err = s.Announce.Get(r.Context(), id); err != nil {
-			return composeErr(err)
+			return announceErr(err)
 		}
 	}
 	v, err := s.bibleViewer(r)

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -23,15 +21,6 @@ var announceChannels = []string{announce.ChannelSlack, announce.ChannelEmail, an
 // announceImportances are the importances in the order the composer offers them.
 var announceImportances = []announce.Importance{announce.Info, announce.Important, announce.Action}
 
-// composeErr maps the service's errors to pages: an announcement that does not exist is a 404;
-// one that already went cannot be edited or cancelled (a 409 page saying so is the caller's).
-func composeErr(err error) error {
-	if errors.Is(err, announce.ErrNotFound) {
-		return fmt.Errorf("%w: %w", errNotFound, err)
-	}
-	return err
-}
-
 // announcement reads the {id} of the URL and its announcement.
 func (s *Server) announcement(r *http.Request) (announce.Announcement, error) {
 	id, err := pathID(r)
@@ -39,7 +28,7 @@ func (s *Server) announcement(r *http.Request) (announce.Announcement, error) {
 		return announce.Announcement{}, err
 	}
 	a, err := s.Announce.Get(r.Context(), id)
-	return a, composeErr(err)
+	return a, announceErr(err)
 }
 
 // announceEditable reports whether a has not gone yet: it is edited, not corrected.

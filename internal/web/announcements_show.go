@@ -74,7 +74,7 @@ func (s *Server) announceShow(w http.ResponseWriter, r *http.Request) error {
 		list, next, err = s.Announce.Recipients(ctx, a.ID, d.Filter)
 	}
 	if err != nil {
-		return composeErr(err)
+		return announceErr(err)
 	}
 	d.Recipients = list
 	base := "/announcements/" + strconv.FormatInt(a.ID, 10)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"majordome/internal/announce"
 	"majordome/internal/httpx"
@@ -160,15 +161,20 @@ func (s *Server) portalAnnouncementFile(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	return s.serveAnnouncementFile(w, r, a.ID, a.CreatedAt)
+}
+
+// serveAnnouncementFile sends the attachment {file} of announcement id, images inline.
+func (s *Server) serveAnnouncementFile(w http.ResponseWriter, r *http.Request, id int64, modTime time.Time) error {
 	fileID, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
 	if err != nil {
 		return errNotFound
 	}
-	f, err := s.Announce.File(r.Context(), a.ID, fileID)
+	f, err := s.Announce.File(r.Context(), id, fileID)
 	if err != nil {
 		return announceErr(err)
 	}
-	httpx.ServeDownload(w, r, httpx.Download{Name: f.Name, ContentType: f.ContentType, ModTime: a.CreatedAt, Data: f.Data,
+	httpx.ServeDownload(w, r, httpx.Download{Name: f.Name, ContentType: f.ContentType, ModTime: modTime, Data: f.Data,
 		Inline: strings.HasPrefix(f.ContentType, "image/")})
 	return nil
 }
