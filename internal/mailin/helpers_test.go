@@ -236,13 +236,5 @@ func runUntil(t *testing.T, o *office, cond func() bool) {
 	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitFor waits until cond holds (testutil.Eventually).
+var waitFor = testutil.Eventually

@@ -135,16 +135,8 @@ func (o *office) mailTo(t *testing.T, address string) []*enmime.Envelope {
 	return out
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitFor waits until cond holds (testutil.Eventually).
+var waitFor = testutil.Eventually
 
 func must[T any](v T, err error) T {
 	if err != nil {

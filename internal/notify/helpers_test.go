@@ -165,16 +165,8 @@ func hasField(err error, field string) bool {
 	return errors.As(err, &ve) && ve.Has(field)
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitFor waits until cond holds (testutil.Eventually).
+var waitFor = testutil.Eventually
 
 // must returns v, and stops the test binary on an unexpected error: results feed the checks.
 func must[T any](v T, err error) T {

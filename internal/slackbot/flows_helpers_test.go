@@ -262,17 +262,8 @@ func (e *flowsEnv) click(t *testing.T, user, channel, action, value string) {
 	})
 }
 
-// eventually polls cond until it holds, failing the test after a few seconds.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second) // generous: a loaded 2-core CI machine under -race
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never happened: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+// eventually waits until cond holds (testutil.Eventually).
+var eventually = testutil.Eventually
 
 // settle waits until the queue has nothing due left to run, and fails on a job that failed.
 func (e *flowsEnv) settle(t *testing.T) {

@@ -216,13 +216,5 @@ func TestDeflectEmailAcknowledgementAndPage(t *testing.T) {
 	}
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
+// waitUntil waits until cond holds (testutil.Eventually).
+var waitUntil = testutil.Eventually

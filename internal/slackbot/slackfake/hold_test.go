@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack"
 
 	"majordome/internal/slackbot/slackfake"
+
+	"majordome/internal/testutil"
 )
 
 // TestHoldKeepsTheAnswerUntilRelease: a held chat.postMessage posts at once and answers only on
@@ -61,13 +62,5 @@ func TestHoldKeepsTheAnswerUntilRelease(t *testing.T) {
 	f.Release()
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+// waitUntil waits until cond holds (testutil.Eventually).
+var waitUntil = testutil.Eventually
