@@ -41,7 +41,7 @@ func (s *Service) Process(ctx context.Context, raw []byte) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if e.State != StatePending {
-		return s.outcomeOf(ctx, id)
+		return e.outcome(), nil
 	}
 	return s.process(ctx, e)
 }
@@ -52,7 +52,12 @@ func (s *Service) outcomeOf(ctx context.Context, id int64) (Outcome, error) {
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{State: e.State, Reason: e.Reason, Request: e.RequestNumber, MessageID: e.MessageRowID}, nil
+	return e.outcome(), nil
+}
+
+// outcome is how a settled email ended.
+func (e stored) outcome() Outcome {
+	return Outcome{State: e.State, Reason: e.Reason, Request: e.RequestNumber, MessageID: e.MessageRowID}
 }
 
 // process reads a stored email and does what it asks, settling it in the same transaction.
