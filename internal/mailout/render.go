@@ -110,7 +110,7 @@ func (s *Service) render(st Settings, m outMail) (string, []byte, error) {
 	msg.Subject(m.Subject)
 	msg.SetMessageIDWithValue(strings.Trim(id, "<>"))
 	msg.SetDateWithValue(s.now().In(paris))
-	msg.SetHeaderPreformatted("Content-Language", m.Content.Lang)
+	msg.SetGenHeaderPreformatted("Content-Language", m.Content.Lang)
 	if m.Number != 0 {
 		root := RootMessageID(m.Number, domain)
 		refs := append([]string{root}, m.InReplyTo...)

@@ -7,7 +7,6 @@ import (
 
 	"majordome/internal/checklist"
 	"majordome/internal/civil"
-	"majordome/internal/httpx"
 	"majordome/internal/people"
 	"majordome/internal/valid"
 )
@@ -144,10 +143,4 @@ func (s *Server) checklistRunsFor(w http.ResponseWriter, r *http.Request) error 
 	}
 	p.Data = runs
 	return s.tmpl.fragment(w, "checklists_run", "checklist-runs-fragment", p)
-}
-
-// canWork reports whether the caller works the desk (agents and admins).
-func canWork(r *http.Request) bool {
-	id, _ := httpx.IdentityFrom(r.Context())
-	return id.Role == "admin" || id.Role == "agent"
 }
