@@ -139,7 +139,7 @@ func (d *Announcer) send(ctx context.Context, st Settings, m outMail) (string, e
 		return "", err
 	}
 	if !ok {
-		if err := s.store(ctx, nil, st, m); err != nil {
+		if _, err := s.store(ctx, nil, st, m); err != nil {
 			return "", err
 		}
 		if q, ok, err = s.queued(ctx, m.Key); err != nil || !ok {

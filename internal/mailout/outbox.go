@@ -43,29 +43,36 @@ type queued struct {
 
 // store renders m and keeps it in the outbox under its key, inside tx when there is one. A key
 // stored already keeps its first rendering, so a retry sends the same bytes.
-func (s *Service) store(ctx context.Context, tx *sql.Tx, st Settings, m outMail) error {
+func (s *Service) store(ctx context.Context, tx *sql.Tx, st Settings, m outMail) (inserted bool, err error) {
 	id, raw, err := s.render(st, m)
 	if err != nil {
-		return err
+		return false, err
 	}
 	exec := s.db.W.ExecContext
 	if tx != nil {
 		exec = tx.ExecContext
 	}
-	if _, err := exec(ctx, s.q.Get("outbox-insert"), m.Key, id, nullNumber(m.Number), strings.ToLower(m.To), m.Subject, string(raw), s.now()); err != nil {
-		return fmt.Errorf("mailout: store %s: %w", m.Key, err)
+	res, err := exec(ctx, s.q.Get("outbox-insert"), m.Key, id, nullNumber(m.Number), strings.ToLower(m.To), m.Subject, string(raw), s.now())
+	if err != nil {
+		return false, fmt.Errorf("mailout: store %s: %w", m.Key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, fmt.Errorf("mailout: store %s: %w", m.Key, err)
+	} else if n == 0 {
+		return false, nil // stored already, with its own job
 	}
 	if m.Number != 0 {
 		if _, err := exec(ctx, s.q.Get("thread-insert"), id, m.Number, "out", s.now()); err != nil {
-			return fmt.Errorf("mailout: record %s: %w", id, err)
+			return false, fmt.Errorf("mailout: record %s: %w", id, err)
 		}
 	}
-	return nil
+	return true, nil
 }
 
-// enqueue renders m, stores it and queues its sending, inside tx.
+// enqueue renders m, stores it and queues its sending, inside tx. An email whose key is stored
+// already is left to the job queued with it: asking twice sends once.
 func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, st Settings, m outMail) error {
-	if err := s.store(ctx, tx, st, m); err != nil {
+	if inserted, err := s.store(ctx, tx, st, m); err != nil || !inserted {
 		return err
 	}
 	_, err := s.jobs.EnqueueTx(ctx, tx, JobSend, sendPayload{Key: m.Key}, jobs.Key(JobSend+":"+m.Key))
@@ -126,7 +133,7 @@ func (s *Service) sendJob(ctx context.Context, payload []byte) error {
 		if !ok {
 			return nil // nothing to send any more (the message was deleted, the requester has no address)
 		}
-		if err := s.store(ctx, nil, st, m); err != nil {
+		if _, err := s.store(ctx, nil, st, m); err != nil {
 			return err
 		}
 		if q, ok, err = s.queued(ctx, p.Key); err != nil || !ok {
@@ -143,6 +150,18 @@ func (s *Service) sendJob(ctx context.Context, payload []byte) error {
 		_, err := s.db.W.ExecContext(ctx, s.q.Get("outbox-skipped"), q.ID, "address failing: "+reason, now)
 		return err
 	}
+	// One sender at a time: two jobs for the same email (asked for again while it was being
+	// sent) must not both hand it to the relay. The claim outlives the relay's timeout; a worker
+	// that died holding it delays the email by that much, no more.
+	res, err := s.db.W.ExecContext(ctx, s.q.Get("outbox-claim"), q.ID, now.Add(sendClaim), now)
+	if err != nil {
+		return fmt.Errorf("mailout: claim %s: %w", p.Key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("mailout: claim %s: %w", p.Key, err)
+	} else if n == 0 {
+		return s.claimedElsewhere(ctx, q.ID, p.Key, now)
+	}
 	sendErr := deliver(ctx, st.SMTPURL, st.Domain(), st.Address, q.To, []byte(q.Raw), s.tls)
 	if sendErr != nil {
 		msg := sendErr.Error()
@@ -153,6 +172,28 @@ func (s *Service) sendJob(ctx context.Context, payload []byte) error {
 	}
 	_, err = s.db.W.ExecContext(ctx, s.q.Get("outbox-sent"), q.ID, now)
 	return err
+}
+
+// sendClaim is how long a sending job holds its email: well beyond the relay's 30-second timeout.
+const sendClaim = 2 * time.Minute
+
+// claimedElsewhere is the answer of a sending job that could not claim its email: nothing to do
+// when it was sent meanwhile; otherwise another job holds it, and this one looks again when that
+// claim ends (if that job fails, this one tries; if it sends, this one finds it sent).
+func (s *Service) claimedElsewhere(ctx context.Context, id int64, key string, now time.Time) error {
+	var status string
+	var until sql.NullTime
+	if err := s.db.R.QueryRowContext(ctx, s.q.Get("outbox-claimed"), id).Scan(&status, &until); err != nil {
+		return fmt.Errorf("mailout: claim %s: %w", key, err)
+	}
+	if status == "sent" || status == "skipped" {
+		return nil
+	}
+	wait := time.Second
+	if until.Valid && until.Time.After(now) {
+		wait += until.Time.Sub(now)
+	}
+	return jobs.RetryAfter(wait, fmt.Errorf("mailout: %s is being sent by another job", key))
 }
 
 // Failure is an email Majordome could not send, for the admin.

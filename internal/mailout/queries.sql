@@ -34,12 +34,20 @@ ON CONFLICT (send_key) DO NOTHING;
 SELECT id, message_id, COALESCE(request_number, 0), recipient, subject, raw, status
 FROM mail_outbox WHERE send_key = $1;
 
+-- name: outbox-claim
+-- The sending job takes the email until $2, unless it is sent or another job holds it.
+UPDATE mail_outbox SET sending_until = $2
+WHERE id = $1 AND status IN ('pending', 'failing') AND (sending_until IS NULL OR sending_until < $3);
+
+-- name: outbox-claimed
+SELECT status, sending_until FROM mail_outbox WHERE id = $1;
+
 -- name: outbox-sent
-UPDATE mail_outbox SET status = 'sent', attempts = attempts + 1, last_error = '', sent_at = $2, updated_at = $2
+UPDATE mail_outbox SET sending_until = NULL, status = 'sent', attempts = attempts + 1, last_error = '', sent_at = $2, updated_at = $2
 WHERE id = $1;
 
 -- name: outbox-failed
-UPDATE mail_outbox SET status = 'failing', attempts = attempts + 1, last_error = $2, updated_at = $3
+UPDATE mail_outbox SET sending_until = NULL, status = 'failing', attempts = attempts + 1, last_error = $2, updated_at = $3
 WHERE id = $1;
 
 -- name: outbox-skipped
