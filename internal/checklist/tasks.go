@@ -287,16 +287,22 @@ func (s *Service) LinkRequest(ctx context.Context, id, number int64) error {
 	})
 }
 
-// LinkTaskRequest records that task id created the request with requestID (its id, not its
-// number).
-func (s *Service) LinkTaskRequest(ctx context.Context, id, requestID int64) error {
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, s.q.Get("task-link-request"), id, requestID); err != nil {
-			return fmt.Errorf("checklist: link task %d: %w", id, err)
-		}
-		return s.audit.Record(ctx, tx, audit.Change{Action: "checklist.task_request", EntityType: "checklist_task",
-			EntityID: id, After: map[string]any{"request_id": requestID}})
-	})
+// LinkTaskRequest records, inside tx, that task id created the request with requestID (its id,
+// not its number): call it in the transaction that creates the request (request.NewRequest's
+// Within), so that a task never points at a request that was not filed, nor a request filed for a
+// task lacks its link.
+func (s *Service) LinkTaskRequest(ctx context.Context, tx *sql.Tx, id, requestID int64) error {
+	res, err := tx.ExecContext(ctx, s.q.Get("task-link-request"), id, requestID)
+	if err != nil {
+		return fmt.Errorf("checklist: link task %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("checklist: link task %d: %w", id, err)
+	} else if n == 0 {
+		return ErrNotFound
+	}
+	return s.audit.Record(ctx, tx, audit.Change{Action: "checklist.task_request", EntityType: "checklist_task",
+		EntityID: id, After: map[string]any{"request_id": requestID}})
 }
 
 func requestUnknown(number int64) error {

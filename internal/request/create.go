@@ -25,6 +25,9 @@ type NewRequest struct {
 	AssigneeID     int64    // an agent's account to assign at once, 0 for none; routing rules may set it
 	RuleNames      []string // set by the routing rules: those that changed the request, for its timeline
 	Files          []File   // attached to the request itself, in the same transaction (see ReadFile)
+	// Within, when set, runs inside the creating transaction with the request as stored: what the
+	// caller records about the new request (a checklist task's link) commits with it or not at all.
+	Within func(ctx context.Context, tx *sql.Tx, r Request) error
 }
 
 // Limits of a request's text.
@@ -142,6 +145,11 @@ func (k *Desk) Create(ctx context.Context, in NewRequest) (Request, error) {
 		}
 		if err := k.afterCreate(ctx, tx, r); err != nil {
 			return err
+		}
+		if in.Within != nil {
+			if err := in.Within(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 		// The hooks store what they derive (the SLA's due times): return the request as stored.
 		if r, err = k.get(ctx, tx, number); err != nil {

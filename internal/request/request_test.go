@@ -2,6 +2,7 @@ package request_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 
@@ -292,6 +293,33 @@ func TestUpdateValidatesAndFilters(t *testing.T) {
 		}
 		if len(seen) != 7 || seen[0] != 1007 || seen[6] != 1001 {
 			t.Fatalf("pages: %v", seen)
+		}
+	})
+}
+
+// What the caller records about a new request inside its transaction (Within) commits with the
+// request, or takes it back when it fails: no request without its link, no number spent.
+func TestCreateWithinIsOneTransaction(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		o := newOffice(t, d)
+		ctx := context.Background()
+		broken := errors.New("the link failed")
+		_, err := o.desk.Create(ctx, request.NewRequest{Title: "Badge perdu", RequesterEmail: "zoe@x.fr",
+			Within: func(ctx context.Context, tx *sql.Tx, r request.Request) error { return broken }})
+		if !errors.Is(err, broken) {
+			t.Fatalf("Create = %v, want the Within error", err)
+		}
+		if page, _ := o.desk.List(ctx, o.camille, request.Filter{}); len(page.Items) != 0 {
+			t.Fatalf("a request was kept without what Within records: %d", len(page.Items))
+		}
+		var seen request.Request
+		r, err := o.desk.Create(ctx, request.NewRequest{Title: "Badge perdu", RequesterEmail: "zoe@x.fr",
+			Within: func(ctx context.Context, tx *sql.Tx, r request.Request) error { seen = r; return nil }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Number != 1001 || seen.ID != r.ID || seen.Number != r.Number {
+			t.Fatalf("created #%d (id %d); Within saw #%d (id %d)", r.Number, r.ID, seen.Number, seen.ID)
 		}
 	})
 }

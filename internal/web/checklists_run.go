@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"strconv"
@@ -128,21 +130,25 @@ func (s *Server) taskRequest(w http.ResponseWriter, r *http.Request) error {
 		desc += "\n\n"
 	}
 	desc += p.T("checklists.run.template", "title", run.Title)
+	// The request and the task's link to it are one transaction.
+	link := func(ctx context.Context, tx *sql.Tx, req request.Request) error {
+		return s.Checklists.LinkTaskRequest(ctx, tx, k.ID, req.ID)
+	}
 	req, err := s.Requests.Create(ctx, request.NewRequest{Title: k.Title, Description: desc, RequesterEmail: requester,
-		Channel: request.Web, AssigneeID: k.OwnerUserID})
+		Channel: request.Web, AssigneeID: k.OwnerUserID, Within: link})
 	if err != nil {
 		var ve valid.Errors
 		if errors.As(err, &ve) {
 			// The task's owner may not be an agent: file it unassigned rather than not at all.
 			req, err = s.Requests.Create(ctx, request.NewRequest{Title: k.Title, Description: desc,
-				RequesterEmail: requester, Channel: request.Web})
+				RequesterEmail: requester, Channel: request.Web, Within: link})
+		}
+		if errors.Is(err, checklist.ErrNotFound) {
+			return checklistErr(err) // the task went meanwhile: nothing was filed
 		}
 		if err != nil {
 			return deskErr(err)
 		}
-	}
-	if err := s.Checklists.LinkTaskRequest(ctx, k.ID, req.ID); err != nil {
-		return err
 	}
 	s.setFlash(w, "success", p.T("checklists.task.request_created", "number", req.Number))
 	http.Redirect(w, r, "/requests/"+strconv.FormatInt(req.Number, 10), http.StatusSeeOther)
