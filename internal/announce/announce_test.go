@@ -133,7 +133,6 @@ func TestFanOut(t *testing.T) {
 		e.slack.permanent["zoe@exemple.fr"] = true // no Slack account
 		e.email.transient["noel@exemple.fr"] = 2   // the relay hiccups twice
 		e.email.permanent["zoe@exemple.fr"] = true // bounced: failed everywhere
-		e.run()
 		a, err := e.svc.Create(ctx, Input{Title: "Wi-Fi invités", Body: "Nouveau mot de passe", Audience: Audience{Teams: []string{"Tech"}},
 			Channels: []string{"email", "slack"}, SlackChannel: "C1", SlackDM: true, AckRequired: true,
 			Files: []File{{Name: "plan.pdf", Data: []byte("%PDF-1.4 plan")}}})
@@ -143,6 +142,7 @@ func TestFanOut(t *testing.T) {
 		if a.Status != StatusSending || a.Counts.Recipients != 5 || a.Counts.Queued != 5 || !slices.Equal(a.Channels, []string{"slack", "email"}) {
 			t.Fatalf("created: %+v", a)
 		}
+		e.run() // the queue starts once the creation is checked, which it would race otherwise
 		a = e.waitStatus(a.ID, StatusSent)
 		want := Counts{Recipients: 5, Sent: 4, Failed: 1}
 		if a.Counts != want {
