@@ -30,9 +30,11 @@ type Config struct {
 	rates [2]string // the announcement rates as read, parsed by Validate
 
 	// How fast announcements go out, to stay within the limits of Slack and of the relay:
-	// MAJORDOME_ANNOUNCE_SLACK_RATE (DMs, default 50/min: each DM opens a conversation, which
-	// Slack allows about 50 times a minute) and MAJORDOME_ANNOUNCE_EMAIL_RATE (default 30/min,
-	// what the strictest common relays, Microsoft 365's, accept).
+	// MAJORDOME_ANNOUNCE_SLACK_RATE (DMs, default 120/min: a DM to someone the bot wrote to
+	// before is one chat.postMessage, which Slack allows once a second per channel and "several
+	// hundred" a minute across the workspace; the first DM to someone also opens the
+	// conversation, which keeps its own pace of 50 a minute) and MAJORDOME_ANNOUNCE_EMAIL_RATE
+	// (default 30/min, what the strictest common relays, Microsoft 365's, accept).
 	AnnounceSlackRate Rate
 	AnnounceEmailRate Rate
 }
@@ -165,7 +167,7 @@ func (c *Config) Validate() error {
 		setting, raw, def string
 		dst               *Rate
 	}{
-		{"MAJORDOME_ANNOUNCE_SLACK_RATE", c.rates[0], "50/min", &c.AnnounceSlackRate},
+		{"MAJORDOME_ANNOUNCE_SLACK_RATE", c.rates[0], "120/min", &c.AnnounceSlackRate},
 		{"MAJORDOME_ANNOUNCE_EMAIL_RATE", c.rates[1], "30/min", &c.AnnounceEmailRate},
 	} {
 		if r.raw == "" && r.dst.N > 0 { // set by the caller, as tests do

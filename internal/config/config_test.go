@@ -85,7 +85,7 @@ func TestSlackAndMailDefaults(t *testing.T) {
 	if err := d.Validate(); err != nil || d.Slack.APIURL != "https://slack.com/api/" {
 		t.Fatalf("default Slack API URL: %v %q", err, d.Slack.APIURL)
 	}
-	if d.AnnounceSlackRate != (Rate{50, time.Minute}) || d.AnnounceEmailRate != (Rate{30, time.Minute}) {
+	if d.AnnounceSlackRate != (Rate{120, time.Minute}) || d.AnnounceEmailRate != (Rate{30, time.Minute}) {
 		t.Fatalf("default announcement rates: %v %v", d.AnnounceSlackRate, d.AnnounceEmailRate)
 	}
 	env["MAJORDOME_ANNOUNCE_SLACK_RATE"], env["MAJORDOME_ANNOUNCE_EMAIL_RATE"] = "200/s", "500 / h"

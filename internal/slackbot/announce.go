@@ -19,13 +19,18 @@ import (
 // guarantees: a post interrupted before its answer was recorded is looked up by the ref in its
 // metadata before being posted again; a correction updates the message where it is.
 
-// AnnounceInterval is how often an announcement DM may go, across the workspace: each DM
-// opens the conversation (conversations.open, tier 3: about 50 a minute, spaced 1.2 s by
-// rateIntervals) and posts in it (chat.postMessage: about one a second per channel, and the
-// DMs are different channels). So the workspace's pace is the opening's, 1.2 s: 50 DMs a
-// minute, 3 000 an hour. The fan-out paces at Rate; the app's own limits (shared by every
-// instance through the database) hold it there whatever the caller does.
-const AnnounceInterval = 1200 * time.Millisecond
+// AnnounceInterval is how often an announcement DM may go, across the workspace, by default
+// (MAJORDOME_ANNOUNCE_SLACK_RATE, 120/min, sets it). A DM to someone the bot wrote to before is
+// one chat.postMessage to their cached DM channel (dm.go). Slack documents that method as about
+// one message a second per channel (the DMs are different channels) and "several hundred" a
+// minute across the workspace, without a figure: 120 a minute leaves room for the requests'
+// own messages. 1 000 DMs take about 8 minutes. The first DM to someone also opens the
+// conversation (conversations.open, tier 3: about 50 a minute, spaced 1.2 s by rateIntervals,
+// and users.lookupByEmail too when Slack has not told us who they are): those DMs go at 1.2 s
+// whatever the rate, the first announcement to 1 000 people in about 20 minutes. The fan-out
+// paces at Rate; the app's own limits (shared by every instance through the database) hold it
+// there whatever the caller does.
+const AnnounceInterval = 500 * time.Millisecond
 
 // announceBucket is the rate-limit bucket of announcement DMs, shared by every instance.
 const announceBucket = "announce.dm"

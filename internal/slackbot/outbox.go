@@ -34,7 +34,7 @@ import (
 // Message is a message to post, or to update when its Ref was already posted.
 type Message struct {
 	Ref       string        // stable name, e.g. "request:1042:dm", "request:1042:triage"; "" for fire-and-forget
-	Channel   string        // a channel id; empty with User set: the DM with User (conversations.open)
+	Channel   string        // a channel id; empty with User set: the DM with User (dm.go)
 	User      string        // a Slack user id, for a DM
 	ThreadRef string        // post in the thread of the message posted under this ref (waits for it)
 	Text      string        // the fallback text (notifications, screen readers)
@@ -328,14 +328,15 @@ func (s *sender) send(ctx context.Context) (done bool, err error) {
 	if channel == "" {
 		channel = m.Channel
 	}
+	// A DM: its channel is the cached one (dm.go), or the one an interrupted attempt noted, or
+	// a new opening.
+	dm := m.Channel == "" && m.ThreadRef == "" && m.User != ""
+	fresh := false
 	if channel == "" {
-		var open struct {
-			Channel slack.Channel `json:"channel"`
-		}
-		if err := a.api(ctx, s.bot, "conversations.open", map[string]any{"users": m.User}, &open); err != nil {
+		var err error
+		if channel, fresh, err = a.dmChannel(ctx, s.bot, m.User); err != nil {
 			return false, err
 		}
-		channel = open.Channel.ID
 	}
 	content := map[string]any{"channel": channel, "text": m.Text}
 	if len(m.Blocks) > 0 {
@@ -356,6 +357,9 @@ func (s *sender) send(ctx context.Context) (done bool, err error) {
 	case r.ts != "":
 		content["ts"] = r.ts
 		if err := a.api(ctx, s.bot, "chat.update", content, nil); err != nil {
+			if dm && staleDM(err) {
+				a.forgetDM(ctx, m.User, channel) // the message is lost with it; the next DM reopens
+			}
 			return false, err
 		}
 		return s.record(ctx, channel, r.ts, "")
@@ -377,27 +381,51 @@ func (s *sender) send(ctx context.Context) (done bool, err error) {
 			return s.record(ctx, channel, ts, "")
 		}
 	}
-	if _, err := a.DB.W.ExecContext(ctx, a.q.Get("msg-try"), s.ref, r.version, a.now(), channel, s.token); err != nil {
-		return false, fmt.Errorf("slackbot: post %q: %w", s.ref, err)
-	}
 	if threadTS != "" {
 		content["thread_ts"] = threadTS
 	}
 	content["metadata"] = slack.SlackMetadata{EventType: metadataType, EventPayload: map[string]any{"ref": s.ref}}
-	var posted struct {
-		Channel string `json:"channel"`
-		TS      string `json:"ts"`
+	posted, err := s.postMessage(ctx, channel, content)
+	if dm && !fresh && staleDM(err) {
+		// The DM channel known from before is gone (a reinstalled app, an archived DM): open
+		// the DM again, once, and post there. Slack refused the first post: it is not shown.
+		a.Log.Info("slack DM channel stale: opening it again", "ref", s.ref, "channel", channel, "err", err)
+		a.forgetDM(ctx, m.User, channel)
+		if channel, err = a.openDM(ctx, s.bot, m.User); err != nil {
+			return false, err
+		}
+		content["channel"] = channel
+		posted, err = s.postMessage(ctx, channel, content)
 	}
-	if err := a.api(ctx, s.bot, "chat.postMessage", content, &posted); err != nil {
+	if err != nil {
+		return false, err
+	}
+	return s.record(ctx, posted.Channel, posted.TS, "")
+}
+
+// posted is chat.postMessage's answer.
+type posted struct {
+	Channel string `json:"channel"`
+	TS      string `json:"ts"`
+}
+
+// postMessage notes the attempt, then posts content in channel (chat.postMessage).
+func (s *sender) postMessage(ctx context.Context, channel string, content map[string]any) (posted, error) {
+	a := s.a
+	var p posted
+	if _, err := a.DB.W.ExecContext(ctx, a.q.Get("msg-try"), s.ref, s.r.version, a.now(), channel, s.token); err != nil {
+		return p, fmt.Errorf("slackbot: post %q: %w", s.ref, err)
+	}
+	if err := a.api(ctx, s.bot, "chat.postMessage", content, &p); err != nil {
 		if definite(err) {
 			// Not posted for sure: the next attempt need not look for it.
 			if _, uerr := a.DB.W.ExecContext(ctx, a.q.Get("msg-untry"), s.ref, s.token); uerr != nil {
 				a.Log.Warn("slack message: attempt not cleared", "ref", s.ref, "err", uerr)
 			}
 		}
-		return false, err
+		return p, err
 	}
-	return s.record(ctx, posted.Channel, posted.TS, "")
+	return p, nil
 }
 
 // lookup looks for the message a previous attempt may have posted, by the ref in its metadata.
