@@ -19,8 +19,10 @@ import (
 	"majordome/internal/checklist"
 	"majordome/internal/config"
 	"majordome/internal/i18n"
+	"majordome/internal/notify"
 	"majordome/internal/people"
 	"majordome/internal/request"
+	"majordome/internal/settings"
 )
 
 // Deps are the services the API calls.
@@ -35,6 +37,8 @@ type Deps struct {
 	Checklists *checklist.Service
 	Articles   *article.Service
 	Announce   *announce.Service
+	Notify     *notify.Service // the /me endpoints: notifications, preferences, focus time
+	Settings   *settings.Store // the company's timezone, for focus blocks
 }
 
 // server is the API: its dependencies and its router.

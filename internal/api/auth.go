@@ -32,7 +32,8 @@ func (s *server) authenticate(perm auth.Permission, next handlerFunc) handlerFun
 			return &problemError{Problem: httpx.Problem{Status: http.StatusForbidden,
 				Detail: "The role " + string(t.Role) + " of this token does not allow " + string(perm) + "."}}
 		}
-		return next(w, r.WithContext(httpx.WithIdentity(r.Context(), id, httpx.ClientIP(r))))
+		ctx := withToken(httpx.WithIdentity(r.Context(), id, httpx.ClientIP(r)), t)
+		return next(w, r.WithContext(ctx))
 	}
 }
 

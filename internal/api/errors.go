@@ -101,8 +101,11 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		te  typeErrors
 		mbe *http.MaxBytesError
 		tre *request.TransitionError
+		br  bulkRefused
 	)
 	switch {
+	case errors.As(err, &br):
+		s.writeBulkRefused(w, r, br)
 	case errors.As(err, &pe):
 		for k, v := range pe.header {
 			w.Header()[k] = v
@@ -175,7 +178,10 @@ var catalogueField = map[string]string{"assignee_email": "assignee",
 	"conditions.words": "if_words", "conditions.category": "if_category", "conditions.team": "if_team",
 	"conditions.site": "if_site", "conditions.channel": "if_channel", "actions": "rule_actions",
 	"actions.category": "category", "actions.priority": "priority", "actions.assignee_email": "assignee",
-	"actions.tags": "tags", "actions.confidential": "confidential", "enabled": "rule_enabled", "stop": "rule_stop"}
+	"actions.tags": "tags", "actions.confidential": "confidential", "enabled": "rule_enabled", "stop": "rule_stop",
+	// A bulk action (bulk.go) and focus time (focus.go).
+	"add_tags": "tags", "incident_id": "incident", "merge_into": "into",
+	"days": "focus_days", "start": "focus_start", "end": "focus_end", "minutes": "focus_duration"}
 
 // message is fe in words. A field the catalogue does not name (an unknown body field, a query
 // parameter) is named as sent, with the catalogue's generic "is not valid" sentence.

@@ -26,9 +26,12 @@ import (
 	"majordome/internal/checklist"
 	"majordome/internal/db"
 	"majordome/internal/i18n"
+	"majordome/internal/jobs"
+	"majordome/internal/notify"
 	"majordome/internal/people"
 	"majordome/internal/request"
 	"majordome/internal/search"
+	"majordome/internal/settings"
 	"majordome/internal/testutil"
 	"majordome/internal/valid"
 )
@@ -44,6 +47,8 @@ type env struct {
 	Requests   *request.Desk
 	Checklists *checklist.Service
 	Articles   *article.Service
+	Notify     *notify.Service
+	Settings   *settings.Store
 	router     routers.Router
 }
 
@@ -91,8 +96,12 @@ func newEnv(t *testing.T, d *db.DB) *env {
 	e.Checklists = checklist.New(checklist.Deps{DB: d, Audit: log, People: e.People,
 		Hours: checklist.HoursOf(e.Requests.SiteHoursOf)})
 	e.Articles = article.New(d, log).WithSearch(search.New(d))
+	// The queue is not run: what the API does is in the inbox at once.
+	e.Notify = notify.New(d, jobs.New(d, testutil.Quiet, jobs.Options{}), cat, testutil.Quiet)
+	e.Requests.WithNotify(e.Notify)
+	e.Settings = settings.New(d, log)
 	srv := httptest.NewServer(api.New(api.Deps{Log: testutil.Quiet, Auth: e.Auth, People: e.People, Audit: log, I18n: cat,
-		Requests: e.Requests, Checklists: e.Checklists, Articles: e.Articles}))
+		Requests: e.Requests, Checklists: e.Checklists, Articles: e.Articles, Notify: e.Notify, Settings: e.Settings}))
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
 	return e

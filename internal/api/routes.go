@@ -34,6 +34,7 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/requests", auth.RequestsAsk, s.requestCreate},
 		{"GET", "/api/v1/requests/{number}", auth.RequestsAsk, s.requestGet},
 		{"PATCH", "/api/v1/requests/{number}", auth.RequestsWork, s.requestPatch},
+		{"POST", "/api/v1/requests/bulk", auth.RequestsWork, s.requestBulk},
 		{"POST", "/api/v1/requests/{number}/replies", auth.RequestsAsk, s.replyCreate},
 		{"GET", "/api/v1/requests/{number}/messages", auth.RequestsAsk, s.messageList},
 		{"POST", "/api/v1/requests/{number}/attachments", auth.RequestsAsk, s.attachmentCreate},
@@ -81,6 +82,19 @@ func (s *server) routes() []route {
 		{"POST", "/api/v1/announcements", auth.RequestsWork, s.announcementCreate},
 		{"GET", "/api/v1/announcements/{id}", auth.RequestsWork, s.announcementGet},
 		{"GET", "/api/v1/announcements/{id}/recipients", auth.RequestsWork, s.announcementRecipients},
+
+		// The account the token acts for (me.go): its notifications, how it hears of them
+		// outside the app, and its focus time, as on its own web pages.
+		{"GET", "/api/v1/me/notifications", auth.RequestsAsk, s.notificationList},
+		{"POST", "/api/v1/me/notifications/{id}/read", auth.RequestsAsk, s.notificationRead},
+		{"POST", "/api/v1/me/notifications/read-all", auth.RequestsAsk, s.notificationsReadAll},
+		{"GET", "/api/v1/me/notification-preferences", auth.RequestsAsk, s.prefsGet},
+		{"PUT", "/api/v1/me/notification-preferences", auth.RequestsAsk, s.prefsPut},
+		{"GET", "/api/v1/me/focus", auth.RequestsAsk, s.focusGet},
+		{"POST", "/api/v1/me/focus", auth.RequestsAsk, s.focusStart},
+		{"DELETE", "/api/v1/me/focus", auth.RequestsAsk, s.focusStop},
+		{"POST", "/api/v1/me/focus/blocks", auth.RequestsAsk, s.focusBlockCreate},
+		{"DELETE", "/api/v1/me/focus/blocks/{id}", auth.RequestsAsk, s.focusBlockDelete},
 	}
 }
 

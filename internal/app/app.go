@@ -187,7 +187,8 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Config: cfg, Log: log, Auth: a.Auth, People: a.People, Audit: a.Audit, I18n: cat,
-		Requests: a.Requests, Checklists: a.Checklists, Articles: a.Articles, Announce: a.Announce})
+		Requests: a.Requests, Checklists: a.Checklists, Articles: a.Articles, Announce: a.Announce,
+		Notify: a.Notify, Settings: a.Settings})
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", apiHandler)
