@@ -79,6 +79,9 @@ func (b *builder) add(r row) {
 		b.cell(w, r.categoryID).receive(r, b.now)
 		b.names[r.categoryID] = r.category
 		b.category(r).Received++
+		if r.bible {
+			b.category(r).SolvedByBible++
+		}
 		b.channel(r.channel).Received++
 		if r.comment != "" {
 			at := r.created
@@ -91,9 +94,21 @@ func (b *builder) add(r row) {
 	case within(r.created, b.prevStart, b.start):
 		b.old.receive(r, b.now)
 		b.category(r).PriorReceived++
+		if r.bible {
+			b.category(r).PriorSolvedByBible++
+		}
 		b.channel(r.channel).PriorReceived++
 	}
 	if r.resolved == nil {
+		return
+	}
+	if r.bible { // closed by its requester: no longer open, but not the team's resolution
+		switch {
+		case within(*r.resolved, b.start, b.end):
+			b.cur.withdrawn++
+		case within(*r.resolved, b.prevStart, b.start):
+			b.old.withdrawn++
+		}
 		return
 	}
 	switch {
@@ -113,8 +128,8 @@ func (b *builder) add(r row) {
 func (b *builder) fill(rep *Report, openBefore int) {
 	rep.Current = Summary{Figures: b.cur.figures(), Satisfaction: b.cur.satisfaction}
 	rep.Prior = Summary{Figures: b.old.figures(), Satisfaction: b.old.satisfaction}
-	rep.Prior.OpenAtEnd = openBefore + b.old.received - b.old.resolved
-	rep.Current.OpenAtEnd = rep.Prior.OpenAtEnd + b.cur.received - b.cur.resolved
+	rep.Prior.OpenAtEnd = openBefore + b.old.received - b.old.resolved - b.old.withdrawn
+	rep.Current.OpenAtEnd = rep.Prior.OpenAtEnd + b.cur.received - b.cur.resolved - b.cur.withdrawn
 
 	// Categories: those of the period, most requested first, then by name.
 	for _, t := range b.categories {

@@ -90,9 +90,11 @@ func (s Satisfaction) Percent() int {
 
 // Figures are the measures of a set of requests: the whole period, a week, a week's category.
 // Time measures and SLA attainment are those of the requests received in the set's span;
-// Resolved counts the requests resolved in that span, whenever they came in.
+// Resolved counts the requests the team resolved in that span, whenever they came in. The
+// requests the bible solved are counted in Received and apart in SolvedByBible, and nowhere else.
 type Figures struct {
 	Received         int
+	SolvedByBible    int // of Received, withdrawn by their requester because the bible answered them
 	Resolved         int
 	FirstResponse    Durations // from receipt to the team's first public reply (wall clock)
 	Resolution       Durations // from receipt to resolution (wall clock)
@@ -103,9 +105,23 @@ type Figures struct {
 // SLA is both targets together: every first response and resolution target judged.
 func (f Figures) SLA() Attainment { return f.SLAFirstResponse.plus(f.SLAResolution) }
 
+// BiblePercent is the share of the requests received that the bible solved, as a whole
+// percentage (rounded), -1 when nothing was received.
+func (f Figures) BiblePercent() int { return SharePercent(f.SolvedByBible, f.Received) }
+
+// SharePercent is n out of total as a whole percentage (rounded), -1 when total is 0.
+func SharePercent(n, total int) int {
+	if total == 0 {
+		return -1
+	}
+	return int(math.Round(float64(n) * 100 / float64(total)))
+}
+
 // tally gathers the raw values of one set before they become Figures.
 type tally struct {
 	received, resolved int
+	bible              int // received, then solved by the bible
+	withdrawn          int // solved by the bible in the span: no longer open, not resolved by the team
 	firstResponse      []time.Duration
 	resolution         []time.Duration
 	slaFirst, slaRes   Attainment
@@ -115,6 +131,10 @@ type tally struct {
 // receive counts a request received in the set's span.
 func (t *tally) receive(r row, now time.Time) {
 	t.received++
+	if r.bible { // nobody answered it: its minutes would flatter the team
+		t.bible++
+		return
+	}
 	if r.firstResponse != nil {
 		t.firstResponse = append(t.firstResponse, max(r.firstResponse.Sub(r.created), 0))
 	}
@@ -135,6 +155,6 @@ func (t *tally) figures() Figures {
 	if t == nil {
 		return Figures{}
 	}
-	return Figures{Received: t.received, Resolved: t.resolved, FirstResponse: measure(t.firstResponse),
+	return Figures{Received: t.received, SolvedByBible: t.bible, Resolved: t.resolved, FirstResponse: measure(t.firstResponse),
 		Resolution: measure(t.resolution), SLAFirstResponse: t.slaFirst, SLAResolution: t.slaRes}
 }

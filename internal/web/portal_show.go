@@ -20,6 +20,9 @@ type portalRequestData struct {
 	CanRate  bool
 	Files    filesByMessage // attachments, by message (0: the request's own); none of the notes
 	Promise  string         // "Réponse attendue avant le …" (requests_sla.go)
+	// MergedInto is the request this one was merged into, when the reader may open it (they
+	// follow it, or asked it); 0 otherwise.
+	MergedInto int64
 }
 
 // ownRequest loads request number for its requester. Someone else's request is not in one's
@@ -44,12 +47,16 @@ func (s *Server) ownRequest(r *http.Request) (request.Viewer, request.Request, e
 }
 
 // portalShow shows one of the reader's requests. An agent following a portal link to a
-// request that is not theirs lands on the desk's page of it.
+// request that is not theirs lands on the desk's page of it; a request the reader follows,
+// theirs having been merged into it, shows as followed (portal_followed.go).
 func (s *Server) portalShow(w http.ResponseWriter, r *http.Request) error {
 	v, req, err := s.ownRequest(r)
 	if errors.Is(err, errNotFound) && v.IsAgent() && req.Number != 0 {
 		http.Redirect(w, r, fmt.Sprintf("/requests/%d", req.Number), http.StatusSeeOther)
 		return nil
+	}
+	if errors.Is(err, errNotFound) && v.PersonID != 0 {
+		return s.portalFollowed(w, r, v)
 	}
 	if err != nil {
 		return err
@@ -152,6 +159,9 @@ func (s *Server) renderPortalRequest(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	d.Promise = p.portalPromise(sla, s.Requests.Now())
+	if d.MergedInto, err = s.Requests.MergedTarget(r.Context(), v, req); err != nil {
+		return err
+	}
 	p.Data = d
 	return s.renderStatus(w, status, p, "portal_show")
 }

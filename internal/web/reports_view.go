@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -26,6 +27,7 @@ type reportsView struct {
 	FilterLabel   string // the category and channel chosen, for the printed title
 	KPIs          []reportKPI
 	Deflections   *reportKPI // the bible's card, when it answered questions in the period
+	Bible         bool       // requests were solved by the bible in the period: the tables show them
 	Weeks         []reportWeekRow
 	TopCategories []reportShare
 	ByChannel     []reportShare
@@ -52,7 +54,7 @@ type reportKPI struct {
 // reportWeekRow is one line of the weekly table.
 type reportWeekRow struct {
 	Label, Title                                string
-	Received, Resolved                          int
+	Received, Resolved, Bible                   int
 	FirstResponse, Resolution, SLAFirst, SLARes string
 }
 
@@ -63,6 +65,8 @@ type reportShare struct {
 	Percent  int
 	Delta    string
 	Previous int
+	Bible    int    // of Count, solved by the bible (categories only)
+	BibleOf  string // Bible's share of Count, "25 %"
 }
 
 // reportChart is the data reports.js draws, read from <script type="application/json">.
@@ -108,17 +112,20 @@ func newReportsView(p *Page, rq reportQuery, rep *report.Report, cats []request.
 	cur := rep.Current
 	v.Empty = cur.Received == 0 && cur.Resolved == 0 && cur.OpenAtEnd == 0
 	v.KPIs = reportKPIs(p, rep)
+	v.Bible = cur.SolvedByBible > 0
 	if rep.Deflected != nil && *rep.Deflected > 0 { // shown even in a period without requests
 		v.Deflections = &v.KPIs[len(v.KPIs)-1]
 	}
 	for _, w := range rep.Weeks {
 		v.Weeks = append(v.Weeks, reportWeekRow{Label: p.T("reports.week.short", "n", w.Number), Title: reportWeekTitle(p, w),
-			Received: w.Received, Resolved: w.Resolved,
+			Received: w.Received, Resolved: w.Resolved, Bible: w.SolvedByBible,
 			FirstResponse: p.reportDurationOr(w.FirstResponse), Resolution: p.reportDurationOr(w.Resolution),
 			SLAFirst: p.reportPercentOr(w.SLAFirstResponse.Percent()), SLARes: p.reportPercentOr(w.SLAResolution.Percent())})
 	}
 	for _, c := range rep.Categories {
-		v.TopCategories = append(v.TopCategories, reportShareOf(p, reportCategoryLabel(p, c.Category, c.CategoryID), c.Received, c.PriorReceived, cur.Received))
+		share := reportShareOf(p, reportCategoryLabel(p, c.Category, c.CategoryID), c.Received, c.PriorReceived, cur.Received)
+		share.Bible, share.BibleOf = c.SolvedByBible, p.reportPercentOr(report.SharePercent(c.SolvedByBible, c.Received))
+		v.TopCategories = append(v.TopCategories, share)
 	}
 	for _, c := range rep.Channels {
 		if c.Received+c.PriorReceived > 0 {
@@ -143,7 +150,9 @@ func reportFilterLabel(p *Page, rq reportQuery, cats []request.Category) string 
 	return joinNonEmpty(" · ", category, channel)
 }
 
-// reportKPIs are the six cards: received, resolved, first response, resolution, SLA, satisfaction.
+// reportKPIs are the six cards: received, resolved, first response, resolution, SLA, satisfaction;
+// after the received, the requests the bible solved, when it solved some in either period; last,
+// the questions the bible answered, when it measures them.
 func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 	cur, old := rep.Current, rep.Prior
 	received := reportKPI{Label: p.T("reports.kpi.received"), Value: p.Num(cur.Received),
@@ -177,6 +186,12 @@ func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 	}
 	sat.Delta, sat.Tone = reportPointsDelta(p, cur.Satisfaction.Percent(), old.Satisfaction.Percent())
 	kpis := []reportKPI{received, resolved, first, resolution, sla, sat}
+	if cur.SolvedByBible+old.SolvedByBible > 0 { // beside the received, of which they are part
+		bible := reportKPI{Label: p.T("reports.kpi.bible"), Value: p.Num(cur.SolvedByBible),
+			Meta: p.T("reports.kpi.bible_meta", "pct", p.reportPercentOr(cur.BiblePercent()))}
+		bible.Delta, bible.Tone = reportCountDelta(p, cur.SolvedByBible, old.SolvedByBible)
+		kpis = slices.Insert(kpis, 1, bible)
+	}
 	if rep.Deflected != nil && rep.DeflectedPrior != nil {
 		bible := reportKPI{Label: p.T("bible.reports.deflections"), Value: p.Num(*rep.Deflected), Meta: p.T("bible.reports.deflections_meta")}
 		bible.Delta, bible.Tone = reportCountDelta(p, *rep.Deflected, *rep.DeflectedPrior)

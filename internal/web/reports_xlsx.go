@@ -44,6 +44,8 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 	}
 	for _, m := range []measure{
 		{"received", cur.Received, old.Received, 0},
+		{"solved_by_bible", cur.SolvedByBible, old.SolvedByBible, 0},
+		{"bible_share", reportShareRate(cur.SolvedByBible, cur.Received), reportShareRate(old.SolvedByBible, old.Received), x.percent},
 		{"resolved", cur.Resolved, old.Resolved, 0},
 		{"open_at_end", cur.OpenAtEnd, old.OpenAtEnd, 0},
 		{"first_response", reportInUnit(cur.FirstResponse, time.Minute), reportInUnit(old.FirstResponse, time.Minute), 0},
@@ -67,7 +69,7 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 	x.set(xlsxCell(1, line), p.T("reports.weeks.title"), x.bold)
 	line++
 	h := reportExportHeaders(p)
-	x.row(line, x.bold, h[0], h[1], h[3], h[4], h[5], h[6], h[7], h[8])
+	x.row(line, x.bold, h[0], h[1], h[3], h[4], h[5], h[6], h[7], h[8], h[9])
 	for _, w := range rep.Weeks {
 		line++
 		start := time.Date(w.Start.Year, w.Start.Month, w.Start.Day, 0, 0, 0, 0, time.UTC)
@@ -79,9 +81,10 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 		x.set(xlsxCell(6, line), reportInUnit(w.Resolution, time.Hour), 0)
 		x.set(xlsxCell(7, line), reportRate(w.SLAFirstResponse), x.percent)
 		x.set(xlsxCell(8, line), reportRate(w.SLAResolution), x.percent)
+		x.set(xlsxCell(9, line), w.SolvedByBible, 0)
 	}
 	x.try(f.SetColWidth(summary, "A", "A", 34))
-	x.try(f.SetColWidth(summary, "B", "H", 22))
+	x.try(f.SetColWidth(summary, "B", "I", 22))
 
 	// The weekly table by category, as in the CSV.
 	_, err := f.NewSheet(weekly)
@@ -99,10 +102,11 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 		x.set(xlsxCell(7, n), row.Resolution, 0)
 		x.set(xlsxCell(8, n), row.SLAFirst, x.percent)
 		x.set(xlsxCell(9, n), row.SLAResolution, x.percent)
+		x.set(xlsxCell(10, n), row.SolvedByBible, 0)
 	}
 	x.try(f.SetColWidth(weekly, "A", "B", 12))
 	x.try(f.SetColWidth(weekly, "C", "C", 30))
-	x.try(f.SetColWidth(weekly, "D", "I", 18))
+	x.try(f.SetColWidth(weekly, "D", "J", 18))
 	x.try(f.SetPanes(weekly, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 	if x.err != nil {
 		return nil, x.err
@@ -176,6 +180,15 @@ func reportSatisfactionRate(s report.Satisfaction) *float64 {
 		return nil
 	}
 	r := float64(s.Up) / float64(s.Rated())
+	return &r
+}
+
+// reportShareRate is n out of total, from 0 to 1; nil when total is 0.
+func reportShareRate(n, total int) *float64 {
+	if total == 0 {
+		return nil
+	}
+	r := float64(n) / float64(total)
 	return &r
 }
 
