@@ -59,8 +59,8 @@ func BenchmarkAnnounceDeliver10000Wire(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { a.Close() })
-	if a.Slack == nil || !a.Mail.Active() {
-		b.Fatal("Slack and email are not wired")
+	if !a.Mail.Ready(ctx) {
+		b.Fatal("email is not set up")
 	}
 	benchPeople(b, a.DB, n) // p00000@exemple.fr …
 	for i := range n {

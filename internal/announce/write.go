@@ -31,6 +31,22 @@ var Channels = []string{ChannelSlack, ChannelEmail, ChannelPortal}
 // Importances lists the importances in the order forms show them.
 var Importances = []Importance{Info, Important, Action}
 
+// readier is a deliverer or channel poster that says whether it can send now: Slack and
+// email are wired always and set up at run time, on their settings pages.
+type readier interface {
+	Ready(ctx context.Context) bool
+}
+
+// ready reports whether a deliverer or channel poster can send now: it is wired, and set up
+// when it says whether it is.
+func ready(ctx context.Context, x any) bool {
+	if x == nil {
+		return false
+	}
+	r, ok := x.(readier)
+	return !ok || r.Ready(ctx)
+}
+
 // check validates in (normalising its channels, importance and Slack options) and resolves its
 // audience. A draft is checked as much as it can be, but may have nobody in its audience and
 // name a channel that is not set up yet.
@@ -67,16 +83,14 @@ func (s *Service) check(ctx context.Context, q queryer, in *Input) (resolved, va
 		in.SlackDM = true
 	}
 	if !in.Draft {
-		s.mu.Lock()
 		for _, c := range chans {
-			if _, ok := s.deliverers[c]; c != ChannelPortal && !ok {
+			if d, _ := s.deliverer(c); c != ChannelPortal && !ready(ctx, d) {
 				errs.Add("channels", "channel_unavailable", "value", c)
 			}
 		}
-		if in.SlackChannel != "" && s.poster == nil {
+		if p := s.channelPoster(); in.SlackChannel != "" && !ready(ctx, p) {
 			errs.Add("slack_channel", "channel_unavailable", "value", in.SlackChannel)
 		}
-		s.mu.Unlock()
 	}
 	if in.Importance == "" {
 		in.Importance = Info

@@ -57,11 +57,11 @@ type App struct {
 	Reports    *report.Service
 	Jobs       *jobs.Queue
 	Notify     *notify.Service
-	Mail       *mailout.Service // outgoing email; its channel and observer are wired when email is set up
+	Mail       *mailout.Service // outgoing email; its channel and observers act while email is set up
 	MailIn     *mailin.Service  // incoming email: the polled mailbox and the built-in SMTP listener
 	Search     *search.Index
 	Settings   *settings.Store
-	Slack      *slackbot.App // nil while no bot token is set (environment or settings page)
+	Slack      *slackbot.App // the Slack app; it declines what reaches it while no bot token is set
 	Upload     *upload.Service
 	I18n       *i18n.Catalog
 	Handler    http.Handler
@@ -113,12 +113,12 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Mail = mailout.New(d, a.Jobs, cat, log).Setup(mailout.Options{Env: cfg.Mail, BaseURL: cfg.BaseURL,
 		Audit: a.Audit, Desk: a.Requests, People: a.People})
 	a.Mail.RegisterJobs()
-	if a.Mail.Ready(ctx) { // an address and a relay, from the environment or the settings page
-		a.Notify.AddChannel(a.Mail.Channel())
-		a.Requests.Observe(a.Mail.Observe)
-		a.Requests.Observe(a.Mail.ObserveAck) // "Votre demande est enregistrée", with the bible's guides
-		a.Mail.MarkActive()
-	}
+	// Email is wired whether or not it is set up: the channel and the observers read the
+	// settings on each use and act only while an address and a relay are set (the environment
+	// or the settings page), so saving the page turns email on at once, on every instance.
+	a.Notify.AddChannel(a.Mail.Channel())
+	a.Requests.Observe(a.Mail.Observe)
+	a.Requests.Observe(a.Mail.ObserveAck) // "Votre demande est enregistrée", with the bible's guides
 	a.MailIn = mailin.New(mailin.Deps{DB: d, Log: log, Jobs: a.Jobs, Desk: a.Requests, People: a.People, Auth: a.Auth,
 		Notify: a.Notify, Audit: a.Audit, I18n: cat, Thread: a.Mail, Mail: func(ctx context.Context) (config.Mail, error) {
 			st, err := a.Mail.Settings(ctx)
@@ -134,32 +134,27 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	a.Articles.RegisterStaleCheck(a.Jobs)
 	a.Mail.EnableAcknowledgements(a.Articles)
 	a.Packs = pack.New(d, a.Articles, a.Checklists, a.Audit)
-	slackStore := slackbot.NewStore(d, cfg.Slack, a.Audit)
-	if set, err := slackStore.Settings(ctx); err != nil {
-		return nil, err
-	} else if set.Enabled() { // a bot token, from the environment or the settings page
-		a.Slack = slackbot.New(slackbot.Deps{Config: cfg, Log: log, DB: d, Jobs: a.Jobs, Audit: a.Audit, Auth: a.Auth,
-			People: a.People, Desk: a.Requests, Notify: a.Notify, I18n: cat, Articles: a.Articles})
-		a.Notify.AddChannel(a.Slack.Channel())
-		slackStore = a.Slack.Store()
-	}
+	// Slack likewise: built always, it reads its settings on each call and declines while no
+	// bot token is set (its endpoints answer 503, its channel and observer skip).
+	a.Slack = slackbot.New(slackbot.Deps{Config: cfg, Log: log, DB: d, Jobs: a.Jobs, Audit: a.Audit, Auth: a.Auth,
+		People: a.People, Desk: a.Requests, Notify: a.Notify, I18n: cat, Articles: a.Articles})
+	a.Notify.AddChannel(a.Slack.Channel())
+	slackStore := a.Slack.Store()
 	a.Announce = announce.New(announce.Deps{DB: d, Log: log, Audit: a.Audit, People: a.People, Jobs: a.Jobs})
 	a.Announce.RegisterJobs()
-	if a.Mail.Active() { // the announcements' email, like the other email, once email is set up
-		ma := a.Mail.Announcer(a.Announce)
-		if r := cfg.AnnounceEmailRate; r.N > 0 {
-			ma.SetRate(announce.Rate{N: r.N, Per: r.Per})
-		}
-		a.Announce.AddDeliverer(ma)
+	// The announcements' email and Slack DMs, channel posts and "J'ai lu" button: each says
+	// whether it is set up (Ready) when an announcement chooses it.
+	ma := a.Mail.Announcer(a.Announce)
+	if r := cfg.AnnounceEmailRate; r.N > 0 {
+		ma.SetRate(announce.Rate{N: r.N, Per: r.Per})
 	}
-	if a.Slack != nil { // the announcements' DMs, channel posts and "J'ai lu" button
-		sl := a.Slack.Announcer(a.Announce)
-		if r := cfg.AnnounceSlackRate; r.N > 0 {
-			sl.SetInterval(r.Per / time.Duration(r.N))
-		}
-		a.Announce.AddDeliverer(sl)
-		a.Announce.SetChannelPoster(sl)
+	a.Announce.AddDeliverer(ma)
+	sl := a.Slack.Announcer(a.Announce)
+	if r := cfg.AnnounceSlackRate; r.N > 0 {
+		sl.SetInterval(r.Per / time.Duration(r.N))
 	}
+	a.Announce.AddDeliverer(sl)
+	a.Announce.SetChannelPoster(sl)
 	for _, q := range []*db.Queries{a.Announce.Queries(), a.Audit.Queries(), a.Auth.Queries(), a.People.Queries(), a.Settings.Queries(), a.Requests.Queries(), a.Upload.Queries(), a.Jobs.Queries(), a.Search.Queries(), a.Reports.Queries(), a.Notify.Queries(), a.Mail.Queries(), a.MailIn.Queries(), a.Articles.Queries(), a.Checklists.Queries(), a.Packs.Queries(), slackStore.Queries()} {
 		if err := q.Check(ctx, d); err != nil {
 			return nil, err
@@ -194,9 +189,7 @@ func build(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (
 	mux.Handle("/api/", apiHandler)
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	if a.Slack != nil {
-		mux.Handle("POST /slack/", a.Slack.Handler()) // Slack's signature is its authentication: no session, no CSRF
-	}
+	mux.Handle("POST /slack/", a.Slack.Handler()) // Slack's signature is its authentication: no session, no CSRF
 	mux.Handle("/", webHandler)
 	a.Handler = httpx.Observe(log, metrics, mux)
 	return a, nil
@@ -258,32 +251,27 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Articles.StartStaleCheck(ctx, a.Jobs); err != nil {
 		a.Log.Warn("stale article check not scheduled", "err", err)
 	}
-	if a.Slack != nil {
-		if err := a.Slack.Start(ctx); err != nil {
-			a.Log.Warn("slack jobs not scheduled", "err", err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := a.Slack.RunSocket(bg); err != nil {
-				a.Log.Warn("slack socket mode stopped", "err", err)
-			}
-		}()
+	if err := a.Slack.Start(ctx); err != nil {
+		a.Log.Warn("slack jobs not scheduled", "err", err)
 	}
-	if err := a.MailIn.StartPoll(ctx); err != nil {
+	if err := a.MailIn.StartPoll(ctx); err != nil { // each poll reads the mailbox's settings
 		a.Log.Warn("mailbox polling not scheduled", "err", err)
 	}
-	if smtpLn, err := a.MailIn.ListenSMTP(ctx); err != nil {
-		a.Log.Error("smtp listener not started: forwarded mail waits on the sending server", "err", err)
-	} else if smtpLn != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := a.MailIn.ServeSMTP(bg, smtpLn); err != nil {
-				a.Log.Warn("smtp listener stopped", "err", err)
-			}
-		}()
-	}
+	// Socket Mode and the SMTP listener follow their settings: each supervisor connects or
+	// listens once they are set, and moves or stops when they change.
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := a.Slack.RunSocket(bg); err != nil {
+			a.Log.Warn("slack socket mode stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		if err := a.MailIn.RunSMTP(bg); err != nil {
+			a.Log.Warn("smtp listener stopped", "err", err)
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		if err := a.Jobs.Run(bg); err != nil {

@@ -96,6 +96,8 @@ type Service struct {
 	q       *db.Queries
 	now     func() time.Time
 	imapTLS *tls.Config // nil: the system's roots
+	// smtpCheck is how often RunSMTP reads the listening address again.
+	smtpCheck time.Duration
 }
 
 // New returns the incoming channel. Call Observe and RegisterJobs while wiring.
@@ -107,7 +109,7 @@ func New(deps Deps) *Service {
 		deps.Log = slog.Default()
 	}
 	return &Service{Deps: deps, q: db.MustLoadQueries("mailin", queriesFS, deps.DB.Dialect),
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, smtpCheck: 5 * time.Second}
 }
 
 // Queries exposes the package's statements to the start-up check.

@@ -103,21 +103,3 @@ func (l slogLogger) Println(v ...any) { l.l.Warn("mailin: smtp", "msg", sprint(v
 
 func sprintf(format string, v ...any) string { return strings.TrimSpace(fmt.Sprintf(format, v...)) }
 func sprint(v ...any) string                 { return strings.TrimSpace(fmt.Sprintln(v...)) }
-
-// ListenSMTP opens the built-in listener's socket at the address in force
-// (MAJORDOME_SMTP_LISTEN, else the settings page), or returns nil when it is off.
-func (s *Service) ListenSMTP(ctx context.Context) (net.Listener, error) {
-	if s.Mail == nil {
-		return nil, nil
-	}
-	cfg, err := s.Mail(ctx)
-	if err != nil || cfg.SMTPListen == "" {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", cfg.SMTPListen)
-	if err != nil {
-		return nil, fmt.Errorf("mailin: listen for SMTP on %s: %w", cfg.SMTPListen, err)
-	}
-	s.Log.Info("mailin: SMTP listener ready", "addr", ln.Addr().String())
-	return ln, nil
-}

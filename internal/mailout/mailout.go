@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"majordome/internal/article"
@@ -41,7 +40,6 @@ type Service struct {
 	desk    *request.Desk
 	people  *people.Directory
 	tls     *tls.Config // for tests: the relay's certificate pool
-	active  atomic.Bool // the channel and the observer are wired (app.go, at start-up)
 
 	// articles is the bible an email request's acknowledgement suggests guides from (ack.go).
 	articles *article.Service
@@ -67,13 +65,6 @@ func (s *Service) Setup(o Options) *Service {
 	s.env, s.baseURL, s.audit, s.desk, s.people = o.Env, strings.TrimRight(o.BaseURL, "/"), o.Audit, o.Desk, o.People
 	return s
 }
-
-// MarkActive records that the notification channel and the desk observer are wired: email
-// is on. Settings saved later that make email ready need a restart to wire them.
-func (s *Service) MarkActive() { s.active.Store(true) }
-
-// Active reports whether MarkActive was called.
-func (s *Service) Active() bool { return s.active.Load() }
 
 // SetTLSConfig sets the TLS configuration used with the relay, for tests with their own
 // certificates.

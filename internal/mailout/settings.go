@@ -24,8 +24,14 @@ type Settings struct {
 	FromEnv map[string]bool
 }
 
-// Ready reports whether mail can be sent: the desk has an address and a relay.
+// Ready reports whether mail can be sent: the desk has an address and a relay. The settings
+// are read on every use (the channel, the desk observers, the announcements), so settings
+// saved on the page take effect at once, on every instance.
 func (st Settings) Ready() bool { return st.Address != "" && st.SMTPURL != "" }
+
+// Ready reports whether announcements can go by email now: the announcement service asks
+// before it accepts email as a channel.
+func (d *Announcer) Ready(ctx context.Context) bool { return d.s.Ready(ctx) }
 
 // Domain is the domain of the desk's address, which Message-IDs use.
 func (st Settings) Domain() string {

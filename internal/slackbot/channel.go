@@ -33,9 +33,13 @@ var requesterKinds = map[string]bool{
 }
 
 // Deliver sends d as a DM to its recipient, once (the message's ref is the notification's id).
-// A recipient Slack does not know is skipped.
+// A recipient Slack does not know is skipped, and so is every notification while no bot token
+// is set: the in-app inbox has it, as it had before Slack was set up.
 func (c slackChannel) Deliver(ctx context.Context, d notify.Delivery) error {
 	a := c.a
+	if set, err := a.settings(ctx); err != nil || !set.Enabled() {
+		return err
+	}
 	personID := d.PersonID
 	if personID == 0 && d.To.Email != "" {
 		p, err := a.People.GetByEmail(ctx, d.To.Email)

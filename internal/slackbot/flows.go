@@ -32,7 +32,7 @@ const (
 // shortcut's callback id is the manifest's (ShortcutCallbackID; the fixtures' older
 // "request_from_message" is accepted too); the modals' and buttons' ids are the flows' own.
 func (a *App) registerFlows() {
-	a.Desk.Observe(a.observe)
+	a.Desk.Observe(a.observeWhenEnabled) // a.observe, while a bot token is set (slack.go)
 	a.Jobs.Register(jobTriageBatch, a.triageBatchJob)
 }
 

@@ -33,25 +33,45 @@ func (a *App) Handler() http.Handler {
 	return mux
 }
 
-// verified reads and verifies the request's body; on failure it has answered.
-func (a *App) verified(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+// notSetUp is the answer of the endpoints while Slack is not set up on this Majordome: a 503,
+// which Slack retries for a while, so a payload sent just before the bot token was saved
+// still lands.
+const notSetUp = "Slack is not set up on this Majordome yet: an administrator adds the bot token and the signing secret in Settings > Slack."
+
+// verified reads and verifies the request's body, and returns it with the settings in force
+// (read on each request, so a token saved on any instance counts at once); on failure it has
+// answered.
+func (a *App) verified(w http.ResponseWriter, r *http.Request) ([]byte, Settings, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		http.Error(w, "request too large", http.StatusRequestEntityTooLarge)
-		return nil, false
+		return nil, Settings{}, false
 	}
 	set, err := a.settings(r.Context())
 	if err != nil {
 		a.Log.Error("slack: settings", "err", err)
 		http.Error(w, "unavailable", http.StatusServiceUnavailable)
-		return nil, false
+		return nil, set, false
+	}
+	if set.SigningSecret == "" && !set.Enabled() {
+		http.Error(w, notSetUp, http.StatusServiceUnavailable)
+		return nil, set, false
 	}
 	if err := verify(set.SigningSecret, r.Header, body, a.now()); err != nil {
 		a.Log.Warn("slack request refused", "path", r.URL.Path, "err", err)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
-		return nil, false
+		return nil, set, false
 	}
-	return body, true
+	return body, set, true
+}
+
+// enabled answers 503 and reports false while no bot token is set: a payload would be stored
+// for flows that cannot answer in Slack.
+func (a *App) enabled(w http.ResponseWriter, set Settings) bool {
+	if !set.Enabled() {
+		http.Error(w, notSetUp, http.StatusServiceUnavailable)
+	}
+	return set.Enabled()
 }
 
 // The kinds of inbound payloads.
@@ -69,7 +89,7 @@ type inboundPayload struct {
 }
 
 func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.verified(w, r)
+	body, set, ok := a.verified(w, r)
 	if !ok {
 		return
 	}
@@ -88,6 +108,9 @@ func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, env.Challenge)
 		return
 	case slackevents.CallbackEvent:
+		if !a.enabled(w, set) {
+			return
+		}
 	default:
 		w.WriteHeader(http.StatusOK) // app_rate_limited and others: nothing to do
 		return
@@ -100,8 +123,8 @@ func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) serveCommand(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.verified(w, r)
-	if !ok {
+	body, set, ok := a.verified(w, r)
+	if !ok || !a.enabled(w, set) {
 		return
 	}
 	form, err := url.ParseQuery(string(body))
@@ -130,8 +153,8 @@ func (a *App) writeAck(w http.ResponseWriter, cmd slack.SlashCommand) {
 }
 
 func (a *App) serveInteraction(w http.ResponseWriter, r *http.Request) {
-	body, ok := a.verified(w, r)
-	if !ok {
+	body, set, ok := a.verified(w, r)
+	if !ok || !a.enabled(w, set) {
 		return
 	}
 	form, err := url.ParseQuery(string(body))

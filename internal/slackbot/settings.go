@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -34,8 +33,17 @@ type Settings struct {
 	FromEnv map[string]bool
 }
 
-// Enabled reports whether the app can talk to Slack: a bot token is set.
+// Enabled reports whether the app can talk to Slack: a bot token is set. Without one, the
+// app declines what reaches it (the endpoints answer 503, notifications and the desk's changes
+// are not sent to Slack, announcements cannot choose Slack) until one is saved.
 func (s Settings) Enabled() bool { return s.BotToken != "" }
+
+// Ready reports whether announcements can go by Slack now (a bot token is set): the
+// announcement service asks before it accepts Slack as a channel.
+func (d *Announcer) Ready(ctx context.Context) bool {
+	set, err := d.a.settings(ctx)
+	return err == nil && set.Enabled()
+}
 
 // SocketMode reports whether the app connects through Socket Mode (an app token is set).
 func (s Settings) SocketMode() bool { return s.AppToken != "" }
@@ -56,12 +64,10 @@ type Store struct {
 	env   config.Slack
 	audit *audit.Log
 	now   func() time.Time
-	// active is set when the Slack app runs in this process (it was configured at start-up).
-	active atomic.Bool
+	// changed wakes this process's Socket Mode supervisor when the settings are saved here;
+	// the other instances read them again within App.socketPoll.
+	changed chan struct{}
 }
-
-// Active reports whether the Slack app runs: settings saved while it does not need a restart.
-func (s *Store) Active() bool { return s.active.Load() }
 
 // Connection is what Slack says of the bot token (auth.test).
 type Connection struct {
@@ -96,7 +102,7 @@ func (s *Store) Check(ctx context.Context) (Connection, error) {
 // NewStore returns the Slack settings stored in d, under those of the environment env.
 func NewStore(d *db.DB, env config.Slack, log *audit.Log) *Store {
 	return &Store{db: d, q: db.MustLoadQueries("slackbot", queriesFS, d.Dialect), env: env, audit: log,
-		now: func() time.Time { return time.Now().UTC() }}
+		now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{}, 1)}
 }
 
 // Queries exposes the package's statements to the start-up check.
@@ -194,7 +200,7 @@ func (s *Store) Save(ctx context.Context, in SettingsInput) error {
 	}
 	after["unknown_users"] = in.UnknownUsers
 	now := s.now()
-	return s.db.Tx(ctx, func(tx *sql.Tx) error {
+	err = s.db.Tx(ctx, func(tx *sql.Tx) error {
 		for _, k := range []string{"bot_token", "signing_secret", "app_token", "triage_channel", "unknown_users"} {
 			v, ok := after[k]
 			var err error
@@ -210,6 +216,13 @@ func (s *Store) Save(ctx context.Context, in SettingsInput) error {
 		return s.audit.Record(ctx, tx, audit.Change{Action: "settings.slack", EntityType: "setting",
 			EntityName: "slack", Before: masked(before), After: masked(after)})
 	})
+	if err == nil {
+		select {
+		case s.changed <- struct{}{}:
+		default: // a wake is pending already
+		}
+	}
+	return err
 }
 
 // masked is settings as the audit log keeps them: secrets reduced to their last four characters.

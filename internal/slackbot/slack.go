@@ -7,6 +7,7 @@ package slackbot
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"embed"
 	"encoding/hex"
 	"errors"
@@ -75,8 +76,11 @@ type App struct {
 	sleep    func(ctx context.Context, d time.Duration) error
 	instance string // this instance's name in leases
 
-	// socketLease is how long the Socket Mode lease lasts without renewal.
+	// socketLease is how long the Socket Mode lease lasts without renewal; socketPoll is how
+	// often the settings are read again for a change of tokens (saved on another instance: one
+	// saved on this one wakes the supervisor at once).
 	socketLease time.Duration
+	socketPoll  time.Duration
 	leaseTries  atomic.Int64 // lease attempts, for tests that wait for an instance to have tried
 
 	// in is where verified payloads go: the flows, or a test's recorder.
@@ -96,7 +100,9 @@ type inbound struct {
 }
 
 // New returns the Slack app: it registers its job kinds on d.Jobs and its desk observer on
-// d.Desk, so build it once, and only when Slack is configured.
+// d.Desk, so build it once. Build it whether or not Slack is set up: its settings are read on
+// every call, so a bot token saved on the settings page takes effect at once, on every
+// instance, and until one is set each entry point declines politely (see Enabled).
 func New(d Deps) *App {
 	if d.Log == nil {
 		d.Log = slog.Default()
@@ -107,9 +113,9 @@ func New(d Deps) *App {
 		sleep:       sleepCtx,
 		instance:    randomToken(),
 		socketLease: 30 * time.Second,
+		socketPoll:  3 * time.Second,
 	}
 	a.store = NewStore(d.DB, d.Config.Slack, d.Audit)
-	a.store.active.Store(true)
 	a.in = inbound{event: a.handleEvent, command: a.handleCommand, interaction: a.handleInteraction,
 		ack: a.commandAck, submission: a.viewSubmission}
 	a.Jobs.Register(JobPost, a.postJob)
@@ -128,6 +134,17 @@ func (a *App) Store() *Store { return a.store }
 
 // settings returns the settings in effect.
 func (a *App) settings(ctx context.Context) (Settings, error) { return a.store.Settings(ctx) }
+
+// observeWhenEnabled is the desk observer (registerFlows): while no bot token is set, Slack is
+// told nothing of the desk's changes, as before it was set up, rather than queueing messages
+// that cannot go.
+func (a *App) observeWhenEnabled(ctx context.Context, tx *sql.Tx, e request.DeskEvent) error {
+	set, err := a.settings(ctx)
+	if err != nil || !set.Enabled() {
+		return err
+	}
+	return a.observe(ctx, tx, e)
+}
 
 // Start schedules the periodic work. Call it once the queue runs, on every instance.
 func (a *App) Start(ctx context.Context) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -23,28 +24,56 @@ import (
 
 const socketLeaseName = "socket"
 
-// RunSocket keeps the Socket Mode connection open while this instance holds the lease, until
-// ctx ends. It returns at once when no app token is set.
+// RunSocket supervises the Socket Mode connection until ctx ends: on every instance, it
+// connects while an app token and a bot token are set and this instance holds the lease,
+// reconnects when a token changes, and disconnects when one is removed. It reads the settings
+// every socketPoll (a save on this instance wakes it at once), so no restart is needed.
 func (a *App) RunSocket(ctx context.Context) error {
 	for {
+		wait := a.socketPoll
 		set, err := a.settings(ctx)
-		if err != nil {
-			a.Log.Warn("slack socket mode: settings", "err", err)
-		} else if !set.SocketMode() || !set.Enabled() {
-			return nil
-		} else if held, err := a.lease(ctx); err != nil {
-			a.Log.Warn("slack socket mode: lease", "err", err)
-		} else if held {
-			if err := a.holdSocket(ctx, set); err != nil && ctx.Err() == nil {
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				a.Log.Warn("slack socket mode: settings", "err", err)
+			}
+		case !set.SocketMode() || !set.Enabled():
+			// Nothing to hold: wait for tokens.
+		default:
+			wait = a.socketLease / 3 // the lease's pace: how soon a holder that died is replaced
+			held, err := a.lease(ctx)
+			if err != nil {
+				a.Log.Warn("slack socket mode: lease", "err", err)
+				break
+			}
+			if !held {
+				break
+			}
+			changed, err := a.holdSocket(ctx, set)
+			if err != nil && ctx.Err() == nil {
 				a.Log.Warn("slack socket mode: connection ended", "err", err)
+			}
+			if changed {
+				continue // connect with the new tokens at once, or stop
 			}
 		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(a.socketLease / 3):
+		case <-a.store.changed:
+		case <-time.After(wait):
 		}
 	}
+}
+
+// tokensChanged reports whether the tokens in force differ from set's: the connection made
+// with set must end.
+func (a *App) tokensChanged(ctx context.Context, set Settings) bool {
+	now, err := a.settings(ctx)
+	if err != nil {
+		return false // the database is away: keep the connection, the lease decides
+	}
+	return now.BotToken != set.BotToken || now.AppToken != set.AppToken
 }
 
 // lease takes or renews the Socket Mode lease, and reports whether this instance holds it.
@@ -68,18 +97,37 @@ func (a *App) release() {
 	}
 }
 
-// holdSocket runs the Socket Mode client while the lease is renewed.
-func (a *App) holdSocket(ctx context.Context, set Settings) error {
+// holdSocket runs the Socket Mode client made with set while the lease is renewed and the
+// tokens stay those of set; changed reports that it ended because they changed.
+func (a *App) holdSocket(ctx context.Context, set Settings) (changed bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer a.release()
+	var tokens atomic.Bool
 	go func() {
 		t := time.NewTicker(a.socketLease / 3)
 		defer t.Stop()
+		poll := time.NewTicker(a.socketPoll)
+		defer poll.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
+			case <-a.store.changed:
+				if a.tokensChanged(ctx, set) {
+					tokens.Store(true)
+					cancel()
+					return
+				}
+				continue
+			case <-poll.C:
+				if a.tokensChanged(ctx, set) {
+					a.Log.Info("slack socket mode: the tokens changed: disconnecting")
+					tokens.Store(true)
+					cancel()
+					return
+				}
+				continue
 			case <-t.C:
 			}
 			held, err := a.lease(ctx)
@@ -106,9 +154,9 @@ func (a *App) holdSocket(ctx context.Context, set Settings) error {
 		select {
 		case err := <-runErr:
 			if errors.Is(err, context.Canceled) {
-				return nil
+				err = nil
 			}
-			return err
+			return tokens.Load(), err
 		case evt := <-client.Events:
 			a.dispatchSocket(ctx, client, evt)
 		}

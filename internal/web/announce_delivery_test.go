@@ -111,8 +111,8 @@ func TestAnnouncementToATeamThroughEveryChannel(t *testing.T) {
 	go func() { defer close(done); a.Jobs.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done; srv.Close(); a.Close() })
 	e := &env{t: t, App: a, URL: srv.URL}
-	if a.Slack == nil || !a.Mail.Active() {
-		t.Fatal("Slack and email are not wired")
+	if !a.Mail.Ready(ctx) {
+		t.Fatal("email is not set up")
 	}
 	// The relay of the test takes more than a real one: no need to wait 2 s between emails.
 	mail := a.Mail.Announcer(a.Announce)

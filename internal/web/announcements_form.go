@@ -31,7 +31,7 @@ type announceFormData struct {
 // announceNew is the composer for a new announcement.
 func (s *Server) announceNew(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "announcements")
-	p.Form = newAnnounceForm(s.Mail != nil && s.Mail.Active())
+	p.Form = newAnnounceForm(s.Mail != nil && s.Mail.Ready(r.Context()))
 	return s.renderAnnounceForm(w, r, p, announce.Announcement{}, http.StatusOK)
 }
 

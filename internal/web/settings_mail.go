@@ -12,7 +12,6 @@ type mailSettingsData struct {
 	Settings  mailout.Settings
 	Failures  []mailout.Failure
 	Failing   []mailout.FailingAddress
-	Restart   bool // saved settings that turn email on, while it was off at start-up
 	UserEmail string
 }
 
@@ -39,7 +38,7 @@ func (s *Server) renderMailSettings(w http.ResponseWriter, r *http.Request, p *P
 	if err != nil {
 		return err
 	}
-	d := mailSettingsData{Settings: st, Failures: fails, Failing: failing, Restart: st.Ready() && !s.Mail.Active()}
+	d := mailSettingsData{Settings: st, Failures: fails, Failing: failing}
 	if p.User != nil {
 		d.UserEmail = p.User.Email
 	}

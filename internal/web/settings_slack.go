@@ -16,7 +16,6 @@ type slackSettingsData struct {
 	Manifest   string            // the app manifest for this instance, to copy
 	BaseURL    string
 	Command    string
-	Restart    bool // configured, while the app was off at start-up
 }
 
 // slackSettingsPage shows the state of the Slack connection, how to create the app, and the
@@ -47,8 +46,7 @@ func (s *Server) renderSlackSettings(w http.ResponseWriter, r *http.Request, p *
 	p.Data = slackSettingsData{Settings: st, Connection: conn, BaseURL: s.Config.BaseURL, Command: env.Command,
 		Masked: map[string]string{"bot_token": slackbot.Mask(st.BotToken), "signing_secret": slackbot.Mask(st.SigningSecret),
 			"app_token": slackbot.Mask(st.AppToken)},
-		Manifest: string(slackbot.ManifestJSON(s.Config.BaseURL, env.Command, st.SocketMode())),
-		Restart:  st.Enabled() && !s.Slack.Active()}
+		Manifest: string(slackbot.ManifestJSON(s.Config.BaseURL, env.Command, st.SocketMode()))}
 	return s.renderStatus(w, status, p, "settings_slack")
 }
 
