@@ -60,7 +60,7 @@ func permanent(err error) bool {
 // formMethods take form parameters (they do not accept JSON bodies).
 var formMethods = map[string]bool{
 	"auth.test": true, "users.info": true, "users.lookupByEmail": true, "conversations.history": true,
-	"conversations.replies": true, "chat.getPermalink": true,
+	"conversations.replies": true, "chat.getPermalink": true, "files.info": true,
 }
 
 // rateIntervals space the calls of each method by Slack's tiers (tier 2: 20/min, tier 3:
@@ -80,6 +80,7 @@ var rateIntervals = map[string]time.Duration{
 	"views.update":          600 * time.Millisecond,
 	"views.push":            600 * time.Millisecond,
 	"auth.test":             600 * time.Millisecond,
+	"files.info":            600 * time.Millisecond,
 }
 
 // bucketOf names the rate-limit bucket of a call.

@@ -1,6 +1,7 @@
 package slackbot
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -27,6 +28,9 @@ type origin struct {
 	// Suggestions are the bible's guides that may answer the request, listed in its
 	// confirmation (/om and DMs; flows_deflect.go).
 	Suggestions []article.Article
+	// Refused lists the files of a DM left out of the request (flows_attach.go), told in its
+	// thread; "" for none.
+	Refused string
 }
 
 type originKey struct{}
@@ -95,11 +99,6 @@ func (a *App) handleCommand(ctx context.Context, cmd slack.SlashCommand) error {
 		request.NewRequest{Title: title, Description: details})
 }
 
-// commandAck is the text answered at once to the slash command (ephemeral), before the job
-// runs: nothing, as the job answers with the request's number (or opens the modal), in the
-// person's language, which only the job knows.
-func (a *App) commandAck(cmd slack.SlashCommand) string { return "" }
-
 // openNewModal opens the new request modal with trigger.
 func (a *App) openNewModal(ctx context.Context, trigger, lang string) error {
 	cats, err := a.Desk.Categories(ctx)
@@ -112,20 +111,35 @@ func (a *App) openNewModal(ctx context.Context, trigger, lang string) error {
 	})
 }
 
-// fileFromDM files the direct message ev as a request of its author.
-func (a *App) fileFromDM(ctx context.Context, user, channel, ts, text string) error {
+// fileFromDM files the direct message ev as a request of its author, with its files. A file
+// alone is a request titled after it; an empty message, or one whose files were all left out,
+// files nothing.
+func (a *App) fileFromDM(ctx context.Context, user, channel, ts, text string, files []slack.File) error {
 	ctx, who, err := a.actorFor(ctx, user)
 	if err != nil {
 		return a.refuse(ctx, "", user, langOf(""), err)
 	}
 	text = strings.TrimSpace(plainText(text))
-	if text == "" {
-		return nil // a file alone, an empty message: nothing to file
+	if text == "" && len(files) == 0 {
+		return nil
 	}
-	title, details := splitRequest(text)
+	shared, err := a.fetchFiles(ctx, who.Lang, files, slackTime(ts))
+	if err != nil {
+		return err
+	}
+	var title, details string
+	switch {
+	case text != "":
+		title, details = splitRequest(text)
+	case len(shared.Files) > 0:
+		title = excerpt(a.t(who.Lang, "files.untitled", "name", shared.Files[0].Name), maxTitle)
+	default:
+		return a.tell(ctx, "", user, a.t(who.Lang, "files.refused_alone", "files", shared.refusedList()))
+	}
 	return a.file(ctx, who, who.Person.Email,
-		origin{Key: fmt.Sprintf("dm:%s:%s", channel, ts), Requester: user, Lang: who.Lang, Suggestions: a.suggestFor(ctx, who, text)},
-		request.NewRequest{Title: title, Description: details})
+		origin{Key: fmt.Sprintf("dm:%s:%s", channel, ts), Requester: user, Lang: who.Lang,
+			Suggestions: a.suggestFor(ctx, who, cmp.Or(text, title)), Refused: shared.refusedList()},
+		request.NewRequest{Title: title, Description: details, Files: shared.Files})
 }
 
 // fileFromShortcut turns someone's message into a request of its author, with a link back to

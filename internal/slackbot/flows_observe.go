@@ -23,6 +23,13 @@ func (a *App) observe(ctx context.Context, tx *sql.Tx, e request.DeskEvent) erro
 			}
 		}
 	}
+	if e.Kind == request.DeskMessage {
+		if tr, ok := threadReplyFrom(ctx); ok {
+			if err := a.recordThreadReply(ctx, tx, r, tr); err != nil {
+				return err
+			}
+		}
+	}
 	user, followed, err := a.follower(ctx, tx, r.ID)
 	if err != nil {
 		return err
@@ -53,7 +60,10 @@ func (a *App) recordOrigin(ctx context.Context, tx *sql.Tx, r request.Request, o
 	}
 	if o.Clicker == "" || o.Channel == "" {
 		// Filed from a DM or the modal: the DM thread's message is the confirmation, and the
-		// bible's suggestions follow in its thread.
+		// files left out and the bible's suggestions follow in its thread.
+		if err := a.tellRefused(ctx, tx, r, o.Requester, o.Lang, o.Refused); err != nil {
+			return err
+		}
 		return a.postSuggestionsInDM(ctx, tx, r, o)
 	}
 	key := "filed.confirm"
@@ -64,6 +74,30 @@ func (a *App) recordOrigin(ctx context.Context, tx *sql.Tx, r request.Request, o
 		"name", esc(r.RequesterName))
 	blocks := append(textBlocks(text), a.deflectBlocks(r, o)...)
 	return a.post(ctx, tx, Message{Channel: o.Channel, User: o.Clicker, Ephemeral: true, Text: text, Blocks: blocks})
+}
+
+// recordThreadReply records the key of a reply written in r's DM thread, and tells its author
+// which files were left out. A key seen before rolls the reply back (errAlreadyReplied).
+func (a *App) recordThreadReply(ctx context.Context, tx *sql.Tx, r request.Request, tr threadReply) error {
+	res, err := tx.ExecContext(ctx, a.q.Get("call-done-put"), tr.Key, a.now())
+	if err != nil {
+		return fmt.Errorf("slackbot: record %s: %w", tr.Key, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return errAlreadyReplied
+	}
+	return a.tellRefused(ctx, tx, r, tr.User, tr.Lang, tr.Refused)
+}
+
+// tellRefused tells user, in r's DM thread, the files left out of what they sent (none: nothing).
+func (a *App) tellRefused(ctx context.Context, tx *sql.Tx, r request.Request, user, lang, refused string) error {
+	if refused == "" || user == "" {
+		return nil
+	}
+	text := a.t(lang, "files.refused", "number", r.Number, "files", refused, "link", a.portalLink(r.Number))
+	return a.post(ctx, tx, Message{User: user, ThreadRef: dmRef(r.Number), Text: text, Blocks: textBlocks(text)})
 }
 
 // follower is the Slack user who follows request id in their DM thread, if it was filed from

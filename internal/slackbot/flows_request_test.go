@@ -21,8 +21,8 @@ func TestFlowsCommandConversation(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
 		e := newFlowsEnv(t, d)
 		ctx := context.Background()
-		if ack := e.command(t, "U0HELENE01", "Plus d'eau chaude au 3ème étage. Le ballon fait un bruit bizarre."); ack != "" {
-			t.Fatalf("the command's answer: %q, want an empty 200 (the job confirms)", ack)
+		if ack := ackOf(t, e.command(t, "U0HELENE01", "Plus d'eau chaude au 3ème étage. Le ballon fait un bruit bizarre.")); !strings.Contains(ack, "« Plus d'eau chaude au 3ème étage. »") {
+			t.Fatalf("the command's answer: %q, want the title it files (the job confirms the number)", ack)
 		}
 		e.settle(t)
 		n := e.latest(t)

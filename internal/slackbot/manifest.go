@@ -16,14 +16,16 @@ const ShortcutCallbackID = "create_request"
 
 // BotScopes are the bot token's scopes: post and update messages (chat:write), the slash
 // command, the DMs with the bot (im:*), the people's emails to match them (users:read*), the
-// mentions, and the channels' history where the bot posts (for the outbox's lookup after a
-// lost answer, see outbox.go).
+// mentions, the channels' history where the bot posts (for the outbox's lookup after a lost
+// answer, see outbox.go), and the files people share with the bot (files:read, to attach them
+// to their requests).
 var BotScopes = []string{
 	"app_mentions:read",
 	"channels:history",
 	"channels:read",
 	"chat:write",
 	"commands",
+	"files:read",
 	"groups:history",
 	"groups:read",
 	"im:history",

@@ -49,7 +49,7 @@ func TestManifestHasScopesAndURLs(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, raw)
 	}
 	for _, s := range []string{"chat:write", "commands", "im:history", "im:read", "im:write", "users:read",
-		"users:read.email", "app_mentions:read", "channels:read", "channels:history"} {
+		"users:read.email", "app_mentions:read", "channels:read", "channels:history", "files:read"} {
 		if !slices.Contains(m.OAuth.Scopes.Bot, s) {
 			t.Errorf("scope %s missing from %v", s, m.OAuth.Scopes.Bot)
 		}

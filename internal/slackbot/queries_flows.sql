@@ -31,3 +31,7 @@ ORDER BY r.number;
 
 -- name: flows-unhold
 DELETE FROM slack_triage_held WHERE request_id = (SELECT id FROM requests WHERE number = $1);
+
+-- name: flows-slack-user-language
+-- The language of a Slack user already matched to a person (the slash command's ack).
+SELECT p.language FROM slack_users s JOIN people p ON p.id = s.person_id WHERE s.slack_user_id = $1;

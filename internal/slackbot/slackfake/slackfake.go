@@ -1,7 +1,8 @@
 // Package slackfake is a fake Slack for tests: an httptest server that speaks the Web API methods
 // Majordome uses, records every call for assertions, can fail a method on demand (a 429 with
 // Retry-After, a 500, a lost answer), and serves Socket Mode (apps.connections.open and a
-// websocket that pushes envelopes and records acks). Point config.Slack.APIURL at URL.
+// websocket that pushes envelopes and records acks), and files (files.info and their private
+// download URLs, files.go). Point config.Slack.APIURL at URL.
 //
 // It answers like Slack does: HTTP 200 with {"ok": true, …} or {"ok": false, "error": "…"},
 // with slack-go's own types where the library has them, so that slack-go and Majordome's own
@@ -84,6 +85,7 @@ type Server struct {
 	users    map[string]User
 	failures map[string]*failure
 	messages []*Message
+	files    map[string]File
 	seq      int
 	lastTS   int64 // microseconds
 	socket   socketState
@@ -92,11 +94,12 @@ type Server struct {
 
 // New starts a fake Slack, closed at the end of the test.
 func New(t interface{ Cleanup(func()) }) *Server {
-	s := &Server{users: map[string]User{}, failures: map[string]*failure{}}
+	s := &Server{users: map[string]User{}, failures: map[string]*failure{}, files: map[string]File{}}
 	s.socket.init()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.serveAPI)
 	mux.HandleFunc("/socket", s.serveSocket)
+	mux.HandleFunc("GET /files-pri/{key}/download/{name}", s.serveFile)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL + "/api/"
 	t.Cleanup(s.Close)
@@ -119,7 +122,7 @@ func (s *Server) AddUser(u User) {
 
 // Fail makes the next n calls of method answer HTTP status (n < 0: every call until Heal), with
 // Retry-After: retryAfter seconds when retryAfter > 0. Nothing is done for those calls, but they
-// are recorded.
+// are recorded. DownloadMethod fails the downloads of files.
 func (s *Server) Fail(method string, n, status, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -275,6 +278,8 @@ func (s *Server) answer(method, token string, p map[string]string, r *http.Reque
 			return errorAnswer("channel_not_found")
 		}
 		return map[string]any{"ok": true, "message_ts": s.nextTS()}
+	case "files.info":
+		return s.fileInfo(p)
 	case "chat.getPermalink":
 		m := s.find(p["channel"], p["message_ts"])
 		if m == nil {
