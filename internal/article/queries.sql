@@ -111,3 +111,12 @@ SELECT id FROM users WHERE email_key = $1 AND active;
 
 -- name: person-by-email
 SELECT id FROM people WHERE email_key = $1;
+
+-- name: files-with-data
+-- A pack export carries the files with their bytes.
+SELECT id, article_id, filename, content_type, size, sha256, uploader_name, created_at, data
+FROM article_files WHERE article_id = $1 ORDER BY id;
+
+-- name: body-set
+-- A pack import sets a new article's text once its files have their ids, before its first version.
+UPDATE articles SET body = $2 WHERE id = $1;

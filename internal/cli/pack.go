@@ -87,7 +87,12 @@ func runPackImport(ctx context.Context, e *env, args []string) error {
 	if *dry {
 		verb = "Dry run, nothing written:"
 	}
-	fmt.Fprintf(e.stdout, "%s %d new, %d updated, %d unchanged.\n", verb, plan.Created, plan.Updated, plan.Unchanged)
+	files := ""
+	if plan.Files > 0 {
+		files = fmt.Sprintf(", %d file(s) stored with the articles", plan.Files)
+	}
+	fmt.Fprintf(e.stdout, "%s %d new, %d updated, %d unchanged%s.\n", verb, plan.Created, plan.Updated, plan.Unchanged,
+		files)
 	return nil
 }
 
@@ -97,6 +102,9 @@ func printPlan(w io.Writer, plan *pack.Plan) {
 		switch c.Action {
 		case pack.Create:
 			fmt.Fprintf(w, "  + %s (new %s): %s\n", c.File, c.Kind, c.Title)
+			for _, f := range c.Files {
+				fmt.Fprintf(w, "      + %s\n", f)
+			}
 		case pack.Update:
 			fmt.Fprintf(w, "  ~ %s (%s): %s\n", c.File, c.Kind, c.Title)
 			for _, d := range c.Diffs {
@@ -107,6 +115,8 @@ func printPlan(w io.Writer, plan *pack.Plan) {
 					fmt.Fprintf(w, "      task %d: %q → %q\n", d.Row, d.Before, d.After)
 				case "other":
 					fmt.Fprintln(w, "      changed")
+				case "file":
+					fmt.Fprintf(w, "      + %s\n", d.After)
 				default:
 					fmt.Fprintf(w, "      %s: %q → %q\n", d.Field, d.Before, d.After)
 				}
@@ -114,6 +124,7 @@ func printPlan(w io.Writer, plan *pack.Plan) {
 		}
 	}
 	if len(plan.Images) > 0 {
-		fmt.Fprintf(w, "  %d image(s) not imported: packs do not carry images yet.\n", len(plan.Images))
+		fmt.Fprintf(w, "  %d file(s) not imported: no article links to them, and they are not in files/ARTICLE/.\n",
+			len(plan.Images))
 	}
 }

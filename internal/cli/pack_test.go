@@ -78,3 +78,44 @@ func TestPackImportErrors(t *testing.T) {
 		t.Errorf("no pack: exit %d", r.code)
 	}
 }
+
+// TestPackImportFiles checks a pack carries its articles' files: a link to a missing file is
+// refused with its file and line, the good pack stores the image with the article, and the
+// export writes it back in files/SLUG/.
+func TestPackImportFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 100)...)
+	write("pack.yaml", []byte("name: Mon pack\n"))
+	write("images/plan.png", png)
+	write("wifi.md", []byte("---\ntype: article\ntitle: Wi-Fi\n---\n![Plan](images/plan.png)\n\n![Borne](images/borne.png)\n"))
+	sh := newShell(t)
+	r := sh.run("pack", "import", "--dry-run", "--lang", "fr", dir)
+	if r.code != 1 || !strings.Contains(r.stderr, "  wifi.md:7: lien vers « images/borne.png » : ce fichier n'est pas dans le pack.") {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+
+	write("wifi.md", []byte("---\ntype: article\ntitle: Wi-Fi\n---\n![Plan](images/plan.png)\n"))
+	r = sh.mustRun("pack", "import", dir)
+	if !strings.Contains(r.stdout, "  + wifi.md (new article): Wi-Fi\n      + images/plan.png\n") ||
+		!strings.HasSuffix(r.stdout, "Imported 1 new, 0 updated, 0 unchanged, 1 file(s) stored with the articles.\n") {
+		t.Fatalf("import:\n%s", r.stdout)
+	}
+	out := filepath.Join(t.TempDir(), "bible")
+	sh.mustRun("pack", "export", out)
+	b, err := os.ReadFile(filepath.Join(out, "files", "wifi", "plan.png"))
+	if err != nil || string(b) != string(png) {
+		t.Fatalf("exported image: %v", err)
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "wifi.md")); !strings.Contains(string(md), "![Plan](files/wifi/plan.png)") {
+		t.Fatalf("exported wifi.md:\n%s", md)
+	}
+}

@@ -26,4 +26,5 @@ func Describe(cat *i18n.Catalog, lang string, p Problem) string {
 var Codes = []string{"not_regular", "too_many_files", "unsafe_path", "too_large", "unreadable", "bad_file_type",
 	"too_large_total", "required", "stray_yaml", "duplicate_slug", "no_pack_yaml", "empty", "bad_filename",
 	"no_front_matter", "bad_date", "bad_choice", "bad_owner", "yaml", "unknown_field", "duplicate_field", "bad_type",
-	"broken_link", "broken_article"}
+	"broken_link", "broken_article", "broken_file", "file_too_large", "file_type", "file_empty",
+	"file_not_carried"}

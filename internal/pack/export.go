@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,7 +23,8 @@ var exportTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Export returns every article, reply template and checklist template of the bible as the
 // files of a pack, with meta as its pack.yaml: one SLUG.md per entry, links between them
-// converted back to file names, sorted by path. The same bible always gives the same bytes.
+// converted back to file names, the files of each article in files/SLUG/ and the links to
+// them converted to those paths, sorted by path. The same bible always gives the same bytes.
 func (s *Service) Export(ctx context.Context, meta Meta) ([]SourceFile, error) {
 	in, err := s.instance(ctx)
 	if err != nil {
@@ -43,7 +45,21 @@ func (s *Service) Export(ctx context.Context, meta Meta) ([]SourceFile, error) {
 		return nil, fmt.Errorf("pack: export: %w", err)
 	}
 	files := []SourceFile{{Path: "pack.yaml", Data: m}}
+	paths := map[int64]string{} // the bible's files, by id: their paths in the pack
 	for _, a := range in.articles {
+		fs, data, err := s.articles.FilesWithData(ctx, a)
+		if err != nil {
+			return nil, fmt.Errorf("pack: export: %w", err)
+		}
+		taken := map[string]bool{}
+		for i, f := range fs {
+			p := filesDir + a.Slug + "/" + uniqueName(exportName(f), taken)
+			paths[f.ID] = p
+			files = append(files, SourceFile{Path: p, Data: data[i]})
+		}
+	}
+	for _, a := range in.articles {
+		a.Body = toPackFiles(a.Body, paths)
 		b, err := encodeArticle(a, known)
 		if err != nil {
 			return nil, err
@@ -51,6 +67,11 @@ func (s *Service) Export(ctx context.Context, meta Meta) ([]SourceFile, error) {
 		files = append(files, SourceFile{Path: a.Slug + ".md", Data: b})
 	}
 	for _, t := range in.templates {
+		t.Description = toPackFiles(t.Description, paths)
+		t.Tasks = slices.Clone(t.Tasks)
+		for i := range t.Tasks {
+			t.Tasks[i].Details = toPackFiles(t.Tasks[i].Details, paths)
+		}
 		b, err := encodeTemplate(t, known)
 		if err != nil {
 			return nil, err

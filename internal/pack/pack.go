@@ -1,6 +1,7 @@
 // Package pack owns the packs of the bible: sets of articles and checklists written as a folder
 // (or a zip) of Markdown files with YAML front matter, readable by a person and by another
-// Majordome, so that Office Managers share them as they do in their community. It reads and
+// Majordome, so that Office Managers share them as they do in their community; the articles'
+// images and files travel with them (files.go). It reads and
 // checks a pack (refused whole, with the file and line of every problem), shows what importing
 // it would change, imports it in one transaction (idempotent: a second import changes
 // nothing), and exports a bible in the same format. The format is described in packs/README.md.
@@ -42,7 +43,8 @@ type Entry struct {
 	Article  article.Article
 	Template checklist.Template
 
-	src *front // for the line of a field
+	src   *front      // for the line of a field
+	files []entryFile // for an article, the files it carries, by path
 }
 
 // Title is the entry's title.
@@ -57,7 +59,7 @@ func (e Entry) Title() string {
 type Pack struct {
 	Meta    Meta
 	Entries []Entry  // articles first, then checklists, each by slug
-	Images  []string // images of the pack, which imports do not carry yet
+	Images  []string // files of the pack that no article carries, not imported
 }
 
 //go:embed queries.sql

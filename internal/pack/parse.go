@@ -103,7 +103,7 @@ func parse(src *Source) parsed {
 	probs := slices.Clone(src.Problems)
 	var meta Meta
 	var entries []Entry
-	var images, failed []string
+	var failed []string
 	seen := map[string]string{} // slug → file
 	hasMeta := false
 	for _, f := range src.Files {
@@ -118,8 +118,8 @@ func parse(src *Source) parsed {
 			}
 		case ext == ".yaml" || ext == ".yml":
 			probs.add(f.Path, 0, "stray_yaml")
-		case imageExts[ext]:
-			images = append(images, f.Path)
+		case isCarried(f.Path):
+			// A file of an article: resolveFiles finds which.
 		default:
 			e, ps := parseFile(f)
 			probs = append(probs, ps...)
@@ -149,7 +149,7 @@ func parse(src *Source) parsed {
 		}
 		return strings.Compare(a.Slug, b.Slug)
 	})
-	return parsed{meta: meta, entries: entries, images: images, failed: failed, probs: probs}
+	return parsed{meta: meta, entries: entries, failed: failed, probs: probs}
 }
 
 // parsed is what parse read: the entries that could be read, the slugs of the files that could
@@ -157,7 +157,6 @@ func parse(src *Source) parsed {
 type parsed struct {
 	meta    Meta
 	entries []Entry
-	images  []string
 	failed  []string
 	probs   Problems
 }

@@ -27,13 +27,15 @@ type Change struct {
 	Slug   string
 	Kind   string // KindArticle, KindReplyTemplate or KindChecklist
 	Title  string
-	Action string // Create, Update or Unchanged
-	Diffs  []Diff // for an update: what differs
+	Action string   // Create, Update or Unchanged
+	Diffs  []Diff   // for an update: what differs
+	Files  []string // the files of the pack stored with the article, new to the bible
 }
 
 // Diff is one difference between the bible and the pack. Field is a front matter field
 // ("title", "tags"…), "body" for the text (Before and After then count the lines removed and
-// added), or "task" for a line of a checklist (Row, from 1; Before or After empty when the task
+// added), "file" for a file stored with the article (After is its path in the pack), or "task"
+// for a line of a checklist (Row, from 1; Before or After empty when the task
 // is added or removed).
 type Diff struct {
 	Field  string
@@ -46,8 +48,9 @@ type Diff struct {
 type Plan struct {
 	Meta                        Meta
 	Changes                     []Change
-	Images                      []string // images of the pack, not imported
+	Images                      []string // files of the pack that no article carries, not imported
 	Created, Updated, Unchanged int
+	Files                       int // files stored with the articles, new to the bible
 }
 
 // Check reads src against the bible and returns what importing it would change, without
@@ -72,20 +75,24 @@ func (s *Service) run(ctx context.Context, src *Source, commit bool) (*Plan, err
 	}
 	probs := p.probs
 	resolve(p, in, &probs)
+	unused := resolveFiles(src, p, &probs)
 
-	plan := &Plan{Meta: p.meta, Images: p.images}
+	plan := &Plan{Meta: p.meta, Images: unused}
 	for _, e := range p.entries {
 		plan.Changes = append(plan.Changes, Change{File: e.File, Slug: e.Slug, Kind: e.Kind, Title: e.Title(),
 			Diffs: diff(e, in)})
 	}
+	stored := map[string]fileRef{} // the files of the articles' folders files/SLUG/, once stored
 	err = s.tx(ctx, commit, func(tx *sql.Tx) error {
 		for i, e := range p.entries {
 			var changed bool
+			var added []string
 			var err error
 			if e.Kind == KindChecklist {
+				e.Template = checklistFileLinks(e, stored)
 				changed, err = s.checklists.UpsertTemplateTx(ctx, tx, e.Template)
 			} else {
-				changed, err = s.articles.UpsertTx(ctx, tx, e.Article)
+				changed, added, err = s.upsertArticle(ctx, tx, &e, stored)
 			}
 			var ve valid.Errors
 			if errors.As(err, &ve) {
@@ -101,15 +108,26 @@ func (s *Service) run(ctx context.Context, src *Source, commit bool) (*Plan, err
 				return fmt.Errorf("pack: import %s: %w", e.File, err)
 			}
 			c := &plan.Changes[i]
+			if len(e.files) > 0 || (e.Kind == KindChecklist && len(stored) > 0) {
+				c.Diffs = diff(e, in) // with the files' addresses
+			}
+			c.Files = added
+			plan.Files += len(added)
 			_, wasArticle := in.articles[e.Slug]
 			_, wasChecklist := in.templates[e.Slug]
 			existed := (e.Kind == KindChecklist && wasChecklist) || (e.Kind != KindChecklist && wasArticle)
 			switch {
-			case !changed:
+			case !changed && len(added) == 0:
 				c.Action, c.Diffs = Unchanged, nil
 				plan.Unchanged++
 			case existed:
 				c.Action = Update
+				if !changed {
+					c.Diffs = nil
+				}
+				for _, f := range added {
+					c.Diffs = append(c.Diffs, Diff{Field: "file", After: f})
+				}
 				if len(c.Diffs) == 0 {
 					c.Diffs = []Diff{{Field: "other"}}
 				}
@@ -128,12 +146,71 @@ func (s *Service) run(ctx context.Context, src *Source, commit bool) (*Plan, err
 		}
 		return s.audit.Record(ctx, tx, audit.Change{Action: "pack.import", EntityType: "pack", EntityName: p.meta.Name,
 			After: map[string]any{"name": p.meta.Name, "version": p.meta.Version, "created": plan.Created,
-				"updated": plan.Updated, "unchanged": plan.Unchanged}})
+				"updated": plan.Updated, "unchanged": plan.Unchanged, "files": plan.Files}})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return plan, nil
+}
+
+// upsertArticle writes the article of e with the files it carries, its links to them turned
+// into their addresses (e's body is then the text written), and returns the pack paths of
+// the files stored anew. The files of its folder files/SLUG/ go into stored, for the links of
+// the checklists.
+func (s *Service) upsertArticle(ctx context.Context, tx *sql.Tx, e *Entry, stored map[string]fileRef) (bool, []string, error) {
+	if len(e.files) == 0 {
+		changed, err := s.articles.UpsertTx(ctx, tx, e.Article)
+		return changed, nil, err
+	}
+	uploads := make([]article.Upload, len(e.files))
+	for i, f := range e.files {
+		uploads[i] = f.upload
+	}
+	var ids []int64
+	body := e.Article.Body
+	changed, added, err := s.articles.UpsertWithFilesTx(ctx, tx, e.Article, uploads, func(got []int64) string {
+		ids = got
+		refs := map[string]fileRef{}
+		for i, f := range e.files {
+			refs[f.path] = fileRef{slug: e.Slug, id: got[i]}
+		}
+		e.Article.Body = fileLinks(body, e.File, refs)
+		return e.Article.Body
+	})
+	if err != nil {
+		return false, nil, err
+	}
+	isAdded := map[int64]bool{}
+	for _, f := range added {
+		isAdded[f.ID] = true
+	}
+	var paths []string
+	for i, f := range e.files {
+		if isAdded[ids[i]] {
+			paths = append(paths, f.path)
+			delete(isAdded, ids[i])
+		}
+		if strings.HasPrefix(f.path, filesDir+e.Slug+"/") {
+			stored[f.path] = fileRef{slug: e.Slug, id: ids[i]}
+		}
+	}
+	return changed, paths, nil
+}
+
+// checklistFileLinks returns e's checklist with its links to the files of the articles turned
+// into their addresses.
+func checklistFileLinks(e Entry, stored map[string]fileRef) checklist.Template {
+	t := e.Template
+	if len(stored) == 0 {
+		return t
+	}
+	t.Description = fileLinks(t.Description, e.File, stored)
+	t.Tasks = slices.Clone(t.Tasks)
+	for i := range t.Tasks {
+		t.Tasks[i].Details = fileLinks(t.Tasks[i].Details, e.File, stored)
+	}
+	return t
 }
 
 // resolve converts the links of every entry to the bible's addresses and checks them, and

@@ -17,12 +17,13 @@ import (
 const (
 	maxFiles     = 1000
 	maxText      = 1 << 20  // one Markdown or YAML file
-	maxImage     = 10 << 20 // one image
+	maxImage     = 10 << 20 // one image or other file of an article (request.MaxAttachmentSize)
 	maxTotal     = 50 << 20 // everything, uncompressed
 	maxZipOnDisk = 50 << 20 // the zip file itself
 )
 
-// imageExts are the images a pack may carry beside its Markdown.
+// imageExts are the images a pack may carry beside its Markdown (attachmentExts the other
+// files of its articles).
 var imageExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".svg": true}
 
 // Source is a pack's files as read from a folder, a zip or an embedded tree: paths relative to
@@ -206,7 +207,7 @@ func skipped(p string) bool {
 }
 
 func limitFor(p string) int64 {
-	if imageExts[strings.ToLower(path.Ext(p))] {
+	if isCarried(p) {
 		return maxImage
 	}
 	return maxText
@@ -215,7 +216,7 @@ func limitFor(p string) int64 {
 // admit checks a file's type and size before it is read, recording why it is refused.
 func (src *Source) admit(p string, size int64, total *int64) bool {
 	ext := strings.ToLower(path.Ext(p))
-	if ext != ".md" && ext != ".yaml" && ext != ".yml" && !imageExts[ext] {
+	if ext != ".md" && ext != ".yaml" && ext != ".yml" && !isCarried(p) {
 		src.Problems.add(p, 0, "bad_file_type")
 		return false
 	}
