@@ -82,6 +82,9 @@ func (b *builder) add(r row) {
 		if r.bible {
 			b.category(r).SolvedByBible++
 		}
+		if r.merged {
+			b.category(r).Merged++
+		}
 		b.channel(r.channel).Received++
 		if r.comment != "" {
 			at := r.created
@@ -97,17 +100,20 @@ func (b *builder) add(r row) {
 		if r.bible {
 			b.category(r).PriorSolvedByBible++
 		}
+		if r.merged {
+			b.category(r).PriorMerged++
+		}
 		b.channel(r.channel).PriorReceived++
 	}
 	if r.resolved == nil {
 		return
 	}
-	if r.bible { // closed by its requester: no longer open, but not the team's resolution
+	if r.bible || r.merged { // closed by its requester or as a duplicate: no longer open, but not the team's resolution
 		switch {
 		case within(*r.resolved, b.start, b.end):
-			b.cur.withdrawn++
+			b.cur.apart++
 		case within(*r.resolved, b.prevStart, b.start):
-			b.old.withdrawn++
+			b.old.apart++
 		}
 		return
 	}
@@ -128,8 +134,8 @@ func (b *builder) add(r row) {
 func (b *builder) fill(rep *Report, openBefore int) {
 	rep.Current = Summary{Figures: b.cur.figures(), Satisfaction: b.cur.satisfaction}
 	rep.Prior = Summary{Figures: b.old.figures(), Satisfaction: b.old.satisfaction}
-	rep.Prior.OpenAtEnd = openBefore + b.old.received - b.old.resolved - b.old.withdrawn
-	rep.Current.OpenAtEnd = rep.Prior.OpenAtEnd + b.cur.received - b.cur.resolved - b.cur.withdrawn
+	rep.Prior.OpenAtEnd = openBefore + b.old.received - b.old.resolved - b.old.apart
+	rep.Current.OpenAtEnd = rep.Prior.OpenAtEnd + b.cur.received - b.cur.resolved - b.cur.apart
 
 	// Categories: those of the period, most requested first, then by name.
 	for _, t := range b.categories {

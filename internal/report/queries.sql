@@ -3,10 +3,12 @@
 -- period and the current one together). The title and comment come only with a rating comment
 -- of a request that is not confidential: nothing else names a request. A request the bible solved
 -- is one its requester withdrew thanks to a guide: the deflection then names it (see
--- request.Desk.Withdraw), and the request is closed for good.
+-- request.Desk.Withdraw), and the request is closed for good. A merged duplicate is one the team
+-- folded into the request it repeats (request.Desk.Merge): merged_into_id names the survivor.
 SELECT r.created_at, r.first_response_at, r.resolved_at, r.first_response_due_at, r.resolution_due_at,
        COALESCE(r.category_id, 0), COALESCE(c.name, ''), r.channel, COALESCE(r.satisfaction, 0),
        CASE WHEN EXISTS (SELECT 1 FROM article_deflections d WHERE d.request_id = r.id) THEN 1 ELSE 0 END,
+       CASE WHEN r.merged_into_id IS NOT NULL THEN 1 ELSE 0 END,
        r.number,
        CASE WHEN r.confidential = FALSE AND r.satisfaction IS NOT NULL THEN r.title ELSE '' END,
        CASE WHEN r.confidential = FALSE AND r.satisfaction IS NOT NULL THEN r.satisfaction_comment ELSE '' END

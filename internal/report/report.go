@@ -19,6 +19,11 @@
 //     closed for good). They are received, but nobody on the team answered or resolved them:
 //     they stay out of Resolved, the times, SLA attainment and satisfaction, where their few
 //     minutes would flatter the team.
+//   - Merged counts apart, the same way, the requests received in the period that the team
+//     merged as duplicates into the request they repeat (request.Desk.Merge: merged_into_id,
+//     on a request closed at once). The work is done on the survivor, which is counted as any
+//     request; the duplicate's closing minutes after the merge would flatter the medians and
+//     the SLA, so it too stays out of Resolved, the times, SLA attainment and satisfaction.
 //
 // Medians and 90th percentiles are computed here from the sorted durations rather than in SQL,
 // because SQLite has no percentile function and PostgreSQL's differs; ISO weeks are bucketed
@@ -101,6 +106,9 @@ type CategoryTotal struct {
 	// SolvedByBible and PriorSolvedByBible are the part of Received and PriorReceived that the
 	// bible solved (see Figures.SolvedByBible).
 	SolvedByBible, PriorSolvedByBible int
+	// Merged and PriorMerged are the part of Received and PriorReceived merged as duplicates
+	// (see Figures.Merged).
+	Merged, PriorMerged int
 }
 
 // ChannelTotal is how many requests came in through a channel, now and in the previous period.
@@ -152,6 +160,7 @@ type row struct {
 	channel                         request.Channel
 	satisfaction                    int
 	bible                           bool // withdrawn by its requester, solved by the bible
+	merged                          bool // merged as a duplicate into another request (never with bible)
 	number                          int64
 	title, comment                  string // only for a rated request that is not confidential
 }
@@ -185,12 +194,14 @@ func (s *Service) each(ctx context.Context, from, to time.Time, f Filter, fn fun
 	var first, resolved, firstDue, resolutionDue sql.NullTime
 	for rows.Next() {
 		var r row
-		var bible int
+		var bible, merged int
 		if err := rows.Scan(&r.created, &first, &resolved, &firstDue, &resolutionDue, &r.categoryID, &r.category,
-			&r.channel, &r.satisfaction, &bible, &r.number, &r.title, &r.comment); err != nil {
+			&r.channel, &r.satisfaction, &bible, &merged, &r.number, &r.title, &r.comment); err != nil {
 			return fmt.Errorf("report: read requests: %w", err)
 		}
-		r.bible = bible == 1
+		// A withdrawn request is closed and a merge needs an unclosed duplicate, so a request is
+		// never both; were it so, the bible's mark, the older, would count.
+		r.bible, r.merged = bible == 1, merged == 1 && bible != 1
 		r.firstResponse, r.resolved = timePtr(first), timePtr(resolved)
 		r.firstResponseDue, r.resolutionDue = timePtr(firstDue), timePtr(resolutionDue)
 		fn(r)

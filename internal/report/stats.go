@@ -91,10 +91,12 @@ func (s Satisfaction) Percent() int {
 // Figures are the measures of a set of requests: the whole period, a week, a week's category.
 // Time measures and SLA attainment are those of the requests received in the set's span;
 // Resolved counts the requests the team resolved in that span, whenever they came in. The
-// requests the bible solved are counted in Received and apart in SolvedByBible, and nowhere else.
+// requests the bible solved are counted in Received and apart in SolvedByBible, and nowhere else;
+// so are the duplicates merged into another request, apart in Merged.
 type Figures struct {
 	Received         int
 	SolvedByBible    int // of Received, withdrawn by their requester because the bible answered them
+	Merged           int // of Received, merged as duplicates into the request they repeat
 	Resolved         int
 	FirstResponse    Durations // from receipt to the team's first public reply (wall clock)
 	Resolution       Durations // from receipt to resolution (wall clock)
@@ -109,6 +111,10 @@ func (f Figures) SLA() Attainment { return f.SLAFirstResponse.plus(f.SLAResoluti
 // percentage (rounded), -1 when nothing was received.
 func (f Figures) BiblePercent() int { return SharePercent(f.SolvedByBible, f.Received) }
 
+// MergedPercent is the share of the requests received that were merged as duplicates, as a
+// whole percentage (rounded), -1 when nothing was received.
+func (f Figures) MergedPercent() int { return SharePercent(f.Merged, f.Received) }
+
 // SharePercent is n out of total as a whole percentage (rounded), -1 when total is 0.
 func SharePercent(n, total int) int {
 	if total == 0 {
@@ -121,7 +127,8 @@ func SharePercent(n, total int) int {
 type tally struct {
 	received, resolved int
 	bible              int // received, then solved by the bible
-	withdrawn          int // solved by the bible in the span: no longer open, not resolved by the team
+	merged             int // received, then merged as a duplicate
+	apart              int // solved by the bible or merged in the span: no longer open, not resolved by the team
 	firstResponse      []time.Duration
 	resolution         []time.Duration
 	slaFirst, slaRes   Attainment
@@ -133,6 +140,10 @@ func (t *tally) receive(r row, now time.Time) {
 	t.received++
 	if r.bible { // nobody answered it: its minutes would flatter the team
 		t.bible++
+		return
+	}
+	if r.merged { // the survivor carries the work: the duplicate's minutes would flatter the team
+		t.merged++
 		return
 	}
 	if r.firstResponse != nil {
@@ -155,6 +166,6 @@ func (t *tally) figures() Figures {
 	if t == nil {
 		return Figures{}
 	}
-	return Figures{Received: t.received, SolvedByBible: t.bible, Resolved: t.resolved, FirstResponse: measure(t.firstResponse),
+	return Figures{Received: t.received, SolvedByBible: t.bible, Merged: t.merged, Resolved: t.resolved, FirstResponse: measure(t.firstResponse),
 		Resolution: measure(t.resolution), SLAFirstResponse: t.slaFirst, SLAResolution: t.slaRes}
 }

@@ -22,9 +22,10 @@ type Followed struct {
 	AssigneeName string
 	Confidential bool
 	CreatedAt    time.Time
-	Replies      []Message // the team's public replies, oldest first
-	Yours        []int64   // the follower's own requests merged into it
-	MergedInto   int64     // the request it was merged into in turn, when the follower may read it; 0 otherwise
+	Replies      []Message    // the team's public replies, oldest first
+	Files        []Attachment // the files of Replies, oldest first (follow_files.go); none of anyone else's
+	Yours        []int64      // the follower's own requests merged into it
+	MergedInto   int64        // the request it was merged into in turn, when the follower may read it; 0 otherwise
 }
 
 // Follows reports whether person follows request r (the requester does not: they ask it).
@@ -73,7 +74,7 @@ func (k *Desk) ReadFollowed(ctx context.Context, v Viewer, number int64) (Follow
 			return Followed{}, fmt.Errorf("request: messages: %w", err)
 		}
 		m.AuthorPersonID, m.AuthorUserID = person.Int64, user.Int64
-		if m.AuthorUserID != 0 && !m.Internal { // the team's words only
+		if teamReply(m.AuthorUserID, m.Internal) { // the team's words only
 			f.Replies = append(f.Replies, m)
 		}
 	}
@@ -82,6 +83,9 @@ func (k *Desk) ReadFollowed(ctx context.Context, v Viewer, number int64) (Follow
 	}
 	rows.Close()
 	if err := k.redactMergeNotes(ctx, q, r, f.Replies); err != nil {
+		return Followed{}, err
+	}
+	if f.Files, err = k.replyFiles(ctx, q, r, f.Replies); err != nil {
 		return Followed{}, err
 	}
 	if f.Yours, err = k.numbers(ctx, q, "merged-from-person", r.ID, v.PersonID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"majordome/internal/httpx"
 	"majordome/internal/request"
 )
 
@@ -12,7 +13,8 @@ import (
 // the team tells there (request.Followed), and where their own request was.
 type portalFollowedData struct {
 	Followed request.Followed
-	Ref      string // "#1040"
+	Ref      string         // "#1040"
+	Files    filesByMessage // the files of the team's replies, by reply
 }
 
 // portalFollowed shows, on the portal, a request the reader follows because theirs was merged
@@ -33,6 +35,33 @@ func (s *Server) portalFollowed(w http.ResponseWriter, r *http.Request, v reques
 	p := s.newPage(w, r, "portal")
 	ref := fmt.Sprintf("#%d", f.Number)
 	p.Title = p.T("portal.followed.title", "ref", ref)
-	p.Data = portalFollowedData{Followed: f, Ref: ref}
+	files := filesByMessage{}
+	for _, a := range f.Files {
+		files[a.MessageID] = append(files[a.MessageID], a)
+	}
+	p.Data = portalFollowedData{Followed: f, Ref: ref, Files: files}
 	return s.render(w, p, "portal_followed")
+}
+
+// portalFollowedAttachment sends v a file of one of the team's replies on a request v follows;
+// any other file, as a request v does not follow, does not exist here.
+func (s *Server) portalFollowedAttachment(w http.ResponseWriter, r *http.Request, v request.Viewer) error {
+	n, err := pathNumber(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, data, err := s.Requests.FollowedAttachment(r.Context(), v, n, id)
+	if errors.Is(err, request.ErrAttachmentNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	httpx.ServeDownload(w, r, httpx.Download{Name: a.Filename, ContentType: a.ContentType, SHA256: a.SHA256,
+		ModTime: a.CreatedAt, Data: data, Inline: a.IsImage()})
+	return nil
 }

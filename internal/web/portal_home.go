@@ -21,7 +21,8 @@ type portalData struct {
 	CanPeople   bool // they could add themselves to the directory
 	Categories  []request.Category
 	Requests    []request.Request
-	Promises    map[int64]string // by request id: "Réponse attendue avant le …" (requests_sla.go)
+	Followed    []request.FollowedItem // the requests they follow, theirs having been merged into them (first page only)
+	Promises    map[int64]string       // by request id: "Réponse attendue avant le …" (requests_sla.go)
 	NextURL     string
 	FirstURL    string
 }
@@ -97,6 +98,8 @@ func (s *Server) renderPortal(w http.ResponseWriter, r *http.Request, p *Page, v
 		}
 		if cursor != "" {
 			d.FirstURL = "/portal"
+		} else if d.Followed, err = s.Requests.ListFollowed(ctx, v, portalPageSize); err != nil {
+			return err
 		}
 	}
 	if d.Categories, err = s.Requests.Categories(ctx); err != nil {

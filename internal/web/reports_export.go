@@ -24,6 +24,7 @@ type reportExportRow struct {
 	Category                  string
 	Received, Resolved        int
 	SolvedByBible             int      // of Received, withdrawn because the bible answered them
+	Merged                    int      // of Received, merged as duplicates into another request
 	FirstResponse, Resolution *float64 // median, minutes and hours
 	SLAFirst, SLAResolution   *float64 // share met, 0 to 1
 }
@@ -34,7 +35,7 @@ func reportExportRows(p *Page, rep *report.Report) []reportExportRow {
 		for _, c := range w.Categories {
 			out = append(out, reportExportRow{Week: p.T("reports.export.week", "year", w.Year, "n", fmt.Sprintf("%02d", w.Number)),
 				Start:    time.Date(w.Start.Year, w.Start.Month, w.Start.Day, 0, 0, 0, 0, time.UTC),
-				Category: reportCategoryLabel(p, c.Category, c.CategoryID), Received: c.Received, Resolved: c.Resolved, SolvedByBible: c.SolvedByBible,
+				Category: reportCategoryLabel(p, c.Category, c.CategoryID), Received: c.Received, Resolved: c.Resolved, SolvedByBible: c.SolvedByBible, Merged: c.Merged,
 				FirstResponse: reportInUnit(c.FirstResponse, time.Minute), Resolution: reportInUnit(c.Resolution, time.Hour),
 				SLAFirst: reportRate(c.SLAFirstResponse), SLAResolution: reportRate(c.SLAResolution)})
 		}
@@ -60,7 +61,7 @@ func reportRate(a report.Attainment) *float64 {
 
 func reportExportHeaders(p *Page) []string {
 	var out []string
-	for _, k := range []string{"week", "start", "category", "received", "resolved", "first_response", "resolution", "sla_first", "sla_resolution", "solved_by_bible"} {
+	for _, k := range []string{"week", "start", "category", "received", "resolved", "first_response", "resolution", "sla_first", "sla_resolution", "solved_by_bible", "merged"} {
 		out = append(out, p.T("reports.export.col."+k))
 	}
 	return out
@@ -129,7 +130,7 @@ func (s *Server) reportsCSV(w http.ResponseWriter, r *http.Request) error {
 	for _, row := range reportExportRows(p, rep) {
 		cw.Write([]string{row.Week, row.Start.Format("02/01/2006"), row.Category, strconv.Itoa(row.Received), strconv.Itoa(row.Resolved),
 			num(row.FirstResponse, 1), num(row.Resolution, 1), num(row.SLAFirst, 100), num(row.SLAResolution, 100),
-			strconv.Itoa(row.SolvedByBible)})
+			strconv.Itoa(row.SolvedByBible), strconv.Itoa(row.Merged)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -28,6 +28,7 @@ type reportsView struct {
 	KPIs          []reportKPI
 	Deflections   *reportKPI // the bible's card, when it answered questions in the period
 	Bible         bool       // requests were solved by the bible in the period: the tables show them
+	Merged        bool       // duplicates were merged in the period: the tables show them
 	Weeks         []reportWeekRow
 	TopCategories []reportShare
 	ByChannel     []reportShare
@@ -54,7 +55,7 @@ type reportKPI struct {
 // reportWeekRow is one line of the weekly table.
 type reportWeekRow struct {
 	Label, Title                                string
-	Received, Resolved, Bible                   int
+	Received, Resolved, Bible, Merged           int
 	FirstResponse, Resolution, SLAFirst, SLARes string
 }
 
@@ -67,6 +68,8 @@ type reportShare struct {
 	Previous int
 	Bible    int    // of Count, solved by the bible (categories only)
 	BibleOf  string // Bible's share of Count, "25 %"
+	Merged   int    // of Count, merged as duplicates (categories only)
+	MergedOf string // Merged's share of Count, "25 %"
 }
 
 // reportChart is the data reports.js draws, read from <script type="application/json">.
@@ -113,18 +116,20 @@ func newReportsView(p *Page, rq reportQuery, rep *report.Report, cats []request.
 	v.Empty = cur.Received == 0 && cur.Resolved == 0 && cur.OpenAtEnd == 0
 	v.KPIs = reportKPIs(p, rep)
 	v.Bible = cur.SolvedByBible > 0
+	v.Merged = cur.Merged > 0
 	if rep.Deflected != nil && *rep.Deflected > 0 { // shown even in a period without requests
 		v.Deflections = &v.KPIs[len(v.KPIs)-1]
 	}
 	for _, w := range rep.Weeks {
 		v.Weeks = append(v.Weeks, reportWeekRow{Label: p.T("reports.week.short", "n", w.Number), Title: reportWeekTitle(p, w),
-			Received: w.Received, Resolved: w.Resolved, Bible: w.SolvedByBible,
+			Received: w.Received, Resolved: w.Resolved, Bible: w.SolvedByBible, Merged: w.Merged,
 			FirstResponse: p.reportDurationOr(w.FirstResponse), Resolution: p.reportDurationOr(w.Resolution),
 			SLAFirst: p.reportPercentOr(w.SLAFirstResponse.Percent()), SLARes: p.reportPercentOr(w.SLAResolution.Percent())})
 	}
 	for _, c := range rep.Categories {
 		share := reportShareOf(p, reportCategoryLabel(p, c.Category, c.CategoryID), c.Received, c.PriorReceived, cur.Received)
 		share.Bible, share.BibleOf = c.SolvedByBible, p.reportPercentOr(report.SharePercent(c.SolvedByBible, c.Received))
+		share.Merged, share.MergedOf = c.Merged, p.reportPercentOr(report.SharePercent(c.Merged, c.Received))
 		v.TopCategories = append(v.TopCategories, share)
 	}
 	for _, c := range rep.Channels {
@@ -151,8 +156,9 @@ func reportFilterLabel(p *Page, rq reportQuery, cats []request.Category) string 
 }
 
 // reportKPIs are the six cards: received, resolved, first response, resolution, SLA, satisfaction;
-// after the received, the requests the bible solved, when it solved some in either period; last,
-// the questions the bible answered, when it measures them.
+// after the received, the requests the bible solved, when it solved some in either period, then
+// the duplicates merged, when some were in either period; last, the questions the bible
+// answered, when it measures them.
 func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 	cur, old := rep.Current, rep.Prior
 	received := reportKPI{Label: p.T("reports.kpi.received"), Value: p.Num(cur.Received),
@@ -186,11 +192,19 @@ func reportKPIs(p *Page, rep *report.Report) []reportKPI {
 	}
 	sat.Delta, sat.Tone = reportPointsDelta(p, cur.Satisfaction.Percent(), old.Satisfaction.Percent())
 	kpis := []reportKPI{received, resolved, first, resolution, sla, sat}
-	if cur.SolvedByBible+old.SolvedByBible > 0 { // beside the received, of which they are part
+	apart := 1 // the cards of the requests counted apart go beside the received, of which they are part
+	if cur.SolvedByBible+old.SolvedByBible > 0 {
 		bible := reportKPI{Label: p.T("reports.kpi.bible"), Value: p.Num(cur.SolvedByBible),
 			Meta: p.T("reports.kpi.bible_meta", "pct", p.reportPercentOr(cur.BiblePercent()))}
 		bible.Delta, bible.Tone = reportCountDelta(p, cur.SolvedByBible, old.SolvedByBible)
-		kpis = slices.Insert(kpis, 1, bible)
+		kpis = slices.Insert(kpis, apart, bible)
+		apart++
+	}
+	if cur.Merged+old.Merged > 0 {
+		merged := reportKPI{Label: p.T("reports.kpi.merged"), Value: p.Num(cur.Merged),
+			Meta: p.T("reports.kpi.merged_meta", "pct", p.reportPercentOr(cur.MergedPercent()))}
+		merged.Delta, _ = reportCountDelta(p, cur.Merged, old.Merged) // more duplicates is neither good nor bad news
+		kpis = slices.Insert(kpis, apart, merged)
 	}
 	if rep.Deflected != nil && rep.DeflectedPrior != nil {
 		bible := reportKPI{Label: p.T("bible.reports.deflections"), Value: p.Num(*rep.Deflected), Meta: p.T("bible.reports.deflections_meta")}

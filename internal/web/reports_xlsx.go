@@ -46,6 +46,8 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 		{"received", cur.Received, old.Received, 0},
 		{"solved_by_bible", cur.SolvedByBible, old.SolvedByBible, 0},
 		{"bible_share", reportShareRate(cur.SolvedByBible, cur.Received), reportShareRate(old.SolvedByBible, old.Received), x.percent},
+		{"merged", cur.Merged, old.Merged, 0},
+		{"merged_share", reportShareRate(cur.Merged, cur.Received), reportShareRate(old.Merged, old.Received), x.percent},
 		{"resolved", cur.Resolved, old.Resolved, 0},
 		{"open_at_end", cur.OpenAtEnd, old.OpenAtEnd, 0},
 		{"first_response", reportInUnit(cur.FirstResponse, time.Minute), reportInUnit(old.FirstResponse, time.Minute), 0},
@@ -69,7 +71,7 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 	x.set(xlsxCell(1, line), p.T("reports.weeks.title"), x.bold)
 	line++
 	h := reportExportHeaders(p)
-	x.row(line, x.bold, h[0], h[1], h[3], h[4], h[5], h[6], h[7], h[8], h[9])
+	x.row(line, x.bold, h[0], h[1], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10])
 	for _, w := range rep.Weeks {
 		line++
 		start := time.Date(w.Start.Year, w.Start.Month, w.Start.Day, 0, 0, 0, 0, time.UTC)
@@ -82,9 +84,10 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 		x.set(xlsxCell(7, line), reportRate(w.SLAFirstResponse), x.percent)
 		x.set(xlsxCell(8, line), reportRate(w.SLAResolution), x.percent)
 		x.set(xlsxCell(9, line), w.SolvedByBible, 0)
+		x.set(xlsxCell(10, line), w.Merged, 0)
 	}
 	x.try(f.SetColWidth(summary, "A", "A", 34))
-	x.try(f.SetColWidth(summary, "B", "I", 22))
+	x.try(f.SetColWidth(summary, "B", "J", 22))
 
 	// The weekly table by category, as in the CSV.
 	_, err := f.NewSheet(weekly)
@@ -103,10 +106,11 @@ func reportWorkbook(p *Page, rep *report.Report, filterLabel string) ([]byte, er
 		x.set(xlsxCell(8, n), row.SLAFirst, x.percent)
 		x.set(xlsxCell(9, n), row.SLAResolution, x.percent)
 		x.set(xlsxCell(10, n), row.SolvedByBible, 0)
+		x.set(xlsxCell(11, n), row.Merged, 0)
 	}
 	x.try(f.SetColWidth(weekly, "A", "B", 12))
 	x.try(f.SetColWidth(weekly, "C", "C", 30))
-	x.try(f.SetColWidth(weekly, "D", "J", 18))
+	x.try(f.SetColWidth(weekly, "D", "K", 18))
 	x.try(f.SetPanes(weekly, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}))
 	if x.err != nil {
 		return nil, x.err

@@ -120,9 +120,13 @@ func (s *Server) requestAttachment(w http.ResponseWriter, r *http.Request) error
 	return s.sendAttachment(w, r, v, n)
 }
 
-// portalAttachment sends a file of one of the reader's own requests.
+// portalAttachment sends a file of one of the reader's own requests, or of a team's reply on a
+// request they follow (portal_followed.go).
 func (s *Server) portalAttachment(w http.ResponseWriter, r *http.Request) error {
 	v, req, err := s.ownRequest(r)
+	if errors.Is(err, errNotFound) && v.PersonID != 0 {
+		return s.portalFollowedAttachment(w, r, v)
+	}
 	if err != nil {
 		return err
 	}
