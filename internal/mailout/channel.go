@@ -23,6 +23,10 @@ func (s *Service) Channel() *Channel { return &Channel{s: s} }
 // Name is "email".
 func (c *Channel) Name() string { return "email" }
 
+// Ready reports whether email is set up (an address and a relay), from a cache of at most
+// notify.ReadyTTL: while it is not, notifications queue no email delivery.
+func (c *Channel) Ready(ctx context.Context) bool { return c.s.ready.Ready(ctx) }
+
 // requesterKinds are the notifications that speak to a request's requester.
 var requesterKinds = map[string]bool{
 	request.NotifyReply:    true,

@@ -17,6 +17,7 @@ import (
 	"majordome/internal/db"
 	"majordome/internal/i18n"
 	"majordome/internal/jobs"
+	"majordome/internal/notify"
 	"majordome/internal/people"
 	"majordome/internal/request"
 )
@@ -43,6 +44,10 @@ type Service struct {
 
 	// articles is the bible an email request's acknowledgement suggests guides from (ack.go).
 	articles *article.Service
+
+	// ready caches Ready for the notification channel (channel.go), which is asked for every
+	// notification; SaveSettings forgets it.
+	ready *notify.ReadyCache
 }
 
 // Options are the parts the service works with besides its database and queue.
@@ -56,8 +61,13 @@ type Options struct {
 
 // New returns the email service stored in d, which sends through q.
 func New(d *db.DB, q *jobs.Queue, cat *i18n.Catalog, log *slog.Logger) *Service {
-	return &Service{db: d, q: db.MustLoadQueries("mailout", queriesFS, d.Dialect), jobs: q, cat: cat, log: log,
+	s := &Service{db: d, q: db.MustLoadQueries("mailout", queriesFS, d.Dialect), jobs: q, cat: cat, log: log,
 		now: func() time.Time { return time.Now().UTC() }}
+	s.ready = notify.NewReadyCache(func(ctx context.Context) (bool, error) {
+		st, err := s.Settings(ctx)
+		return st.Ready(), err
+	})
+	return s
 }
 
 // Setup gives the service what it sends with; call it once while wiring, before serving.

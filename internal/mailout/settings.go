@@ -114,6 +114,7 @@ func (s *Service) SaveSettings(ctx context.Context, in SettingsInput) error {
 	if err := errs.Err(); err != nil {
 		return err
 	}
+	defer s.ready.Forget() // the next notification reads them again
 	return s.db.Tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q.Get("settings-put"), next.Address, next.SMTPURL, next.IMAPURL, next.SMTPListen, s.now()); err != nil {
 			return fmt.Errorf("mailout: save settings: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,15 +193,19 @@ func inbox(t *testing.T, s *Service, user int64) []Notification {
 }
 func stats(t *testing.T, q *jobs.Queue) jobs.Stats { return must(q.Stats(context.Background())) }
 
-// recorder is a channel that keeps what it delivered; it fails the first failures deliveries.
+// recorder is a channel that keeps what it delivered; it fails the first failures deliveries,
+// and says it is not set up while off.
 type recorder struct {
 	name string
 	mu   sync.Mutex
 	got  []Delivery
 	fail int
+	off  atomic.Bool
 }
 
 func (r *recorder) Name() string { return r.name }
+
+func (r *recorder) Ready(context.Context) bool { return !r.off.Load() }
 
 func (r *recorder) Deliver(_ context.Context, d Delivery) error {
 	r.mu.Lock()

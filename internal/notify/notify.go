@@ -10,7 +10,8 @@
 // path: Send stores the notification and it is in the inbox. Each external Channel added with
 // AddChannel is delivered by its own job ("notify.deliver", one per notification and channel,
 // with a unique key), so the desk never waits on Slack or a mail server, and a failed delivery
-// is retried by the queue without resending to the others.
+// is retried by the queue without resending to the others. A channel not set up yet (Slack
+// without a bot token, email without a relay) says so with Ready and gets no job at all.
 //
 // A notification keeps its kind and parameters rather than a text: Text writes it in the
 // reader's language when it is shown or delivered.
@@ -98,6 +99,11 @@ func (n Notification) Held() bool { return n.DeliveredAt == nil }
 type Channel interface {
 	// Name identifies the channel in job keys and in the delivery records: "slack", "email".
 	Name() string
+	// Ready reports whether the channel is set up now. Send queues no delivery for a channel
+	// that is not (no useless job per notification while Slack or email is not configured);
+	// one that becomes ready delivers the notifications sent from then on. Send asks for every
+	// notification, inside its transaction: keep it cheap (ReadyCache).
+	Ready(ctx context.Context) bool
 	// Deliver sends n, whose Title and Body (from Text) and To are filled, to n.To.
 	Deliver(ctx context.Context, n Delivery) error
 }
@@ -143,7 +149,7 @@ func (s *Service) RegisterJobs() {
 }
 
 // AddChannel adds an external channel: every notification delivered from now on is also sent
-// through ch. Adding two channels with the same name is a programming error and panics.
+// through ch, while ch says it is Ready. Adding two channels with the same name is a programming error and panics.
 func (s *Service) AddChannel(ch Channel) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -220,9 +226,17 @@ func (s *Service) Send(ctx context.Context, tx *sql.Tx, n Notification) (Notific
 	return n, s.enqueueDeliveries(ctx, tx, n.ID)
 }
 
-// enqueueDeliveries queues one delivery job per external channel for notification id.
+// enqueueDeliveries queues one delivery job per external channel that is ready for
+// notification id. A channel not set up gets none: the in-app inbox has the notification.
 func (s *Service) enqueueDeliveries(ctx context.Context, tx *sql.Tx, id int64) error {
-	for _, name := range s.channelNames() {
+	s.mu.RLock()
+	channels := slices.Clone(s.channels)
+	s.mu.RUnlock()
+	for _, ch := range channels {
+		if !ch.Ready(ctx) {
+			continue
+		}
+		name := ch.Name()
 		_, err := s.jobs.EnqueueTx(ctx, tx, JobDeliver, deliverPayload{ID: id, Channel: name},
 			jobs.Key(fmt.Sprintf("%s:%d:%s", JobDeliver, id, name)))
 		if err != nil {

@@ -24,6 +24,10 @@ type slackChannel struct{ a *App }
 
 func (c slackChannel) Name() string { return ChannelName }
 
+// Ready reports whether a bot token is set, from a cache of at most notify.ReadyTTL: while
+// none is, notifications queue no Slack delivery.
+func (c slackChannel) Ready(ctx context.Context) bool { return c.a.store.ready.Ready(ctx) }
+
 // requesterKinds are told to a requester in their request's DM thread when the request came
 // from Slack (the desk observer posts them there), so the channel does not tell them twice.
 var requesterKinds = map[string]bool{

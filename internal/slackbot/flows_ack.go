@@ -22,14 +22,15 @@ const ackTimeout = 500 * time.Millisecond
 // and the follow-up in a DM (its thread). It costs one indexed read (the person's language, for
 // a Slack user already matched) and no call to Slack. A user not matched yet may be refused by
 // the job (the directory does not know them), so they are told less, in French. /om alone
-// answers nothing: the modal that opens is the answer.
-func (a *App) commandAck(cmd slack.SlashCommand) string {
+// answers nothing: the modal that opens is the answer. ctx is the delivery's (the HTTP request,
+// the socket's connection): the read ends with it, or after ackTimeout.
+func (a *App) commandAck(ctx context.Context, cmd slack.SlashCommand) string {
 	text := strings.TrimSpace(plainText(cmd.Text))
 	if text == "" {
 		return ""
 	}
 	title, _ := splitRequest(text)
-	ctx, cancel := context.WithTimeout(context.Background(), ackTimeout)
+	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
 	var lang string
 	err := a.DB.R.QueryRowContext(ctx, a.q.Get("flows-slack-user-language"), cmd.UserID).Scan(&lang)

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/slack-go/slack"
+
 	"majordome/internal/config"
 	"majordome/internal/db"
 	"majordome/internal/testutil"
@@ -99,6 +101,27 @@ func TestFlowsCommandAckSocket(t *testing.T) {
 		e.settle(t)
 		if r := e.request(t, e.latest(t)); r.Title != "Plus de café" || r.RequesterID != e.helene.ID {
 			t.Fatalf("request filed through the socket: %+v", r)
+		}
+	})
+}
+
+// The ack's read runs under the delivery's context: a delivery already gone (Slack hung up)
+// reads nothing and answers the French fallback rather than waiting.
+func TestFlowsCommandAckContext(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, d *db.DB) {
+		e := newFlowsEnv(t, d)
+		ctx := context.Background()
+		if _, err := e.app.personFor(ctx, "U0ANAIS001"); err != nil {
+			t.Fatal(err)
+		}
+		cmd := slack.SlashCommand{Command: "/om", Text: "Coffee machine leaking", UserID: "U0ANAIS001"}
+		if got := e.app.commandAck(ctx, cmd); !strings.HasPrefix(got, "Got it") {
+			t.Fatalf("ack under a live context: %q", got)
+		}
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		if got := e.app.commandAck(gone, cmd); !strings.HasPrefix(got, "C'est noté : je regarde") {
+			t.Fatalf("ack under a context gone: %q", got)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -167,6 +168,18 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 		return 0, errFileTooLarge
 	}
 	return b.Buffer.Write(p)
+}
+
+// tellNothingSent tells user that their message ts in channel, files without text, sent
+// nothing: every file was left out. It is posted through the outbox under a ref of that message,
+// so the event's job run again (after a crash) posts it once. threadRef is the thread to answer
+// in ("" for the DM itself).
+func (a *App) tellNothingSent(ctx context.Context, who actor, user, channel, ts, threadRef string, shared sharedFiles) error {
+	text := a.t(who.Lang, "files.refused_alone", "files", shared.refusedList())
+	return a.DB.Tx(ctx, func(tx *sql.Tx) error {
+		return a.post(ctx, tx, Message{Ref: fmt.Sprintf("refused:%s:%s", channel, ts), User: user, ThreadRef: threadRef,
+			Text: text, Blocks: textBlocks(text)})
+	})
 }
 
 // slackTime is the time of a message's ts ("1763370123.000200"), zero when unreadable.

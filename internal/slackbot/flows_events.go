@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,15 +63,17 @@ func (a *App) directMessage(ctx context.Context, e *slackevents.MessageEvent) er
 	if body == "" && len(files) == 0 {
 		return nil
 	}
+	if len(files) == 0 {
+		if handled, err := a.offerSettle(ctx, who, e.User, n, e.TimeStamp, body); handled || err != nil {
+			return err // "C'est réglé": the prompt to close (flows_settle.go)
+		}
+	}
 	shared, err := a.fetchFiles(ctx, who.Lang, files, slackTime(e.TimeStamp))
 	if err != nil {
 		return err
 	}
 	if body == "" && len(shared.Files) == 0 {
-		text := a.t(who.Lang, "files.refused_alone", "files", shared.refusedList())
-		return a.DB.Tx(ctx, func(tx *sql.Tx) error {
-			return a.post(ctx, tx, Message{User: e.User, ThreadRef: dmRef(n), Text: text, Blocks: textBlocks(text)})
-		})
+		return a.tellNothingSent(ctx, who, e.User, e.Channel, e.TimeStamp, dmRef(n), shared)
 	}
 	ctx = withThreadReply(ctx, threadReply{Key: fmt.Sprintf("reply:%s:%s", e.Channel, e.TimeStamp), User: e.User,
 		Lang: who.Lang, Refused: shared.refusedList()})

@@ -134,7 +134,7 @@ func (a *App) fileFromDM(ctx context.Context, user, channel, ts, text string, fi
 	case len(shared.Files) > 0:
 		title = excerpt(a.t(who.Lang, "files.untitled", "name", shared.Files[0].Name), maxTitle)
 	default:
-		return a.tell(ctx, "", user, a.t(who.Lang, "files.refused_alone", "files", shared.refusedList()))
+		return a.tellNothingSent(ctx, who, user, channel, ts, "", shared)
 	}
 	return a.file(ctx, who, who.Person.Email,
 		origin{Key: fmt.Sprintf("dm:%s:%s", channel, ts), Requester: user, Lang: who.Lang,

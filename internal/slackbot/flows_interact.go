@@ -50,7 +50,8 @@ func (a *App) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 		return nil // a link button: Slack opened the link
 	case actAnnounceAck:
 		return a.announceAck(ctx, cb, value) // announce_ack.go
-	case actTake, actPriority, actCategory, actConfidential, actReply, actNew, actSolved, actReopen, actRate, actDeflect:
+	case actTake, actPriority, actCategory, actConfidential, actReply, actNew, actSolved, actReopen, actRate, actDeflect,
+		actSettleClose, actSettleKeep:
 	default:
 		return a.notUnderstood(ctx, channel, user)
 	}
@@ -65,6 +66,8 @@ func (a *App) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 		return a.threadAction(ctx, who, cb, act.ActionID, value)
 	case actDeflect:
 		return a.deflectAction(ctx, who, cb, value)
+	case actSettleClose, actSettleKeep:
+		return a.settleAction(ctx, who, cb, act.ActionID, value) // flows_settle.go
 	}
 	return a.triageAction(ctx, who, channel, user, cb.TriggerID, act.ActionID, value)
 }

@@ -138,12 +138,12 @@ func (a *App) serveCommand(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, err)
 		return
 	}
-	a.writeAck(w, cmd)
+	a.writeAck(r.Context(), w, cmd)
 }
 
 // writeAck answers a slash command with the flows' ephemeral acknowledgement, if any.
-func (a *App) writeAck(w http.ResponseWriter, cmd slack.SlashCommand) {
-	text := a.in.ack(cmd)
+func (a *App) writeAck(ctx context.Context, w http.ResponseWriter, cmd slack.SlashCommand) {
+	text := a.in.ack(ctx, cmd)
 	if text == "" {
 		w.WriteHeader(http.StatusOK)
 		return

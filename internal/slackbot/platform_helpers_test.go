@@ -134,7 +134,7 @@ func newPlatformWith(t *testing.T, d *db.DB, q *jobs.Queue, fake *slackfake.Serv
 		got.interactions = append(got.interactions, cb)
 		return nil
 	}
-	a.in.ack = func(slack.SlashCommand) string { return "C'est noté !" }
+	a.in.ack = func(context.Context, slack.SlashCommand) string { return "C'est noté !" }
 	a.in.submission = func(context.Context, slack.InteractionCallback) *slack.ViewSubmissionResponse { return nil }
 	return &platform{App: a, fake: fake, clock: clock, got: got}
 }

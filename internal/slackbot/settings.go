@@ -12,6 +12,7 @@ import (
 	"majordome/internal/audit"
 	"majordome/internal/config"
 	"majordome/internal/db"
+	"majordome/internal/notify"
 	"majordome/internal/valid"
 )
 
@@ -67,6 +68,9 @@ type Store struct {
 	// changed wakes this process's Socket Mode supervisor when the settings are saved here;
 	// the other instances read them again within App.socketPoll.
 	changed chan struct{}
+	// ready caches whether a bot token is set, for the notification channel, which is asked
+	// for every notification; Save forgets it.
+	ready *notify.ReadyCache
 }
 
 // Connection is what Slack says of the bot token (auth.test).
@@ -101,8 +105,13 @@ func (s *Store) Check(ctx context.Context) (Connection, error) {
 
 // NewStore returns the Slack settings stored in d, under those of the environment env.
 func NewStore(d *db.DB, env config.Slack, log *audit.Log) *Store {
-	return &Store{db: d, q: db.MustLoadQueries("slackbot", queriesFS, d.Dialect), env: env, audit: log,
+	s := &Store{db: d, q: db.MustLoadQueries("slackbot", queriesFS, d.Dialect), env: env, audit: log,
 		now: func() time.Time { return time.Now().UTC() }, changed: make(chan struct{}, 1)}
+	s.ready = notify.NewReadyCache(func(ctx context.Context) (bool, error) {
+		set, err := s.Settings(ctx)
+		return set.Enabled(), err
+	})
+	return s
 }
 
 // Queries exposes the package's statements to the start-up check.
@@ -217,6 +226,7 @@ func (s *Store) Save(ctx context.Context, in SettingsInput) error {
 			EntityName: "slack", Before: masked(before), After: masked(after)})
 	})
 	if err == nil {
+		s.ready.Forget()
 		select {
 		case s.changed <- struct{}{}:
 		default: // a wake is pending already

@@ -95,7 +95,7 @@ type inbound struct {
 	event       func(ctx context.Context, ev slackevents.EventsAPIEvent) error
 	command     func(ctx context.Context, cmd slack.SlashCommand) error
 	interaction func(ctx context.Context, cb slack.InteractionCallback) error
-	ack         func(cmd slack.SlashCommand) string
+	ack         func(ctx context.Context, cmd slack.SlashCommand) string
 	submission  func(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse
 }
 
@@ -111,7 +111,7 @@ func New(d Deps) *App {
 		http:        &http.Client{Timeout: 20 * time.Second},
 		now:         func() time.Time { return time.Now().UTC() },
 		sleep:       sleepCtx,
-		instance:    randomToken(),
+		instance:    instanceName(),
 		socketLease: 30 * time.Second,
 		socketPoll:  3 * time.Second,
 	}

@@ -148,6 +148,7 @@ func (a *App) holdSocket(ctx context.Context, set Settings) (changed bool, err e
 	api := slack.New(set.BotToken, slack.OptionAppLevelToken(set.AppToken), slack.OptionAPIURL(a.Config.Slack.APIURL))
 	client := socketmode.New(api)
 	runErr := make(chan error, 1)
+	a.socketStarting(ctx)
 	go func() { runErr <- client.RunContext(ctx) }()
 	a.Log.Info("slack socket mode: connecting", "instance", a.instance)
 	for {
@@ -155,6 +156,11 @@ func (a *App) holdSocket(ctx context.Context, set Settings) (changed bool, err e
 		case err := <-runErr:
 			if errors.Is(err, context.Canceled) {
 				err = nil
+			}
+			if err != nil {
+				a.socketFailed(ctx, err)
+			} else {
+				a.socketEnded(ctx)
 			}
 			return tokens.Load(), err
 		case evt := <-client.Events:
@@ -170,6 +176,15 @@ func (a *App) dispatchSocket(ctx context.Context, client *socketmode.Client, evt
 	switch evt.Type {
 	case socketmode.EventTypeConnected:
 		a.Log.Info("slack socket mode: connected")
+		a.socketConnected(ctx)
+		return
+	case socketmode.EventTypeConnecting:
+		a.socketEnded(ctx) // a reconnection: not connected until Slack says hello again
+		return
+	case socketmode.EventTypeConnectionError:
+		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil {
+			a.socketFailed(ctx, e.ErrorObj)
+		}
 		return
 	case socketmode.EventTypeInvalidAuth:
 		a.Log.Error("slack socket mode: Slack refused the app token")
@@ -187,7 +202,7 @@ func (a *App) dispatchSocket(ctx context.Context, client *socketmode.Client, evt
 		raw, _ := json.Marshal(cmd)
 		if err = a.receive(ctx, inCommand, triggerKey("command", cmd.TriggerID, raw), raw); err == nil {
 			var answer any
-			if text := a.in.ack(cmd); text != "" {
+			if text := a.in.ack(ctx, cmd); text != "" {
 				answer = map[string]string{"response_type": "ephemeral", "text": text}
 			}
 			err = client.AckCtx(ctx, req.EnvelopeID, answer)

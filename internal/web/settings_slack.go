@@ -12,8 +12,9 @@ import (
 type slackSettingsData struct {
 	Settings   slackbot.Settings
 	Connection slackbot.Connection
-	Masked     map[string]string // the stored secrets, masked
-	Manifest   string            // the app manifest for this instance, to copy
+	Socket     slackbot.SocketState // the Socket Mode connection, as its lease's holder recorded it
+	Masked     map[string]string    // the stored secrets, masked
+	Manifest   string               // the app manifest for this instance, to copy
 	BaseURL    string
 	Command    string
 }
@@ -42,8 +43,12 @@ func (s *Server) renderSlackSettings(w http.ResponseWriter, r *http.Request, p *
 	if err != nil {
 		return err
 	}
+	socket, err := s.Slack.SocketState(r.Context())
+	if err != nil {
+		return err
+	}
 	env := s.Slack.Env()
-	p.Data = slackSettingsData{Settings: st, Connection: conn, BaseURL: s.Config.BaseURL, Command: env.Command,
+	p.Data = slackSettingsData{Settings: st, Connection: conn, Socket: socket, BaseURL: s.Config.BaseURL, Command: env.Command,
 		Masked: map[string]string{"bot_token": slackbot.Mask(st.BotToken), "signing_secret": slackbot.Mask(st.SigningSecret),
 			"app_token": slackbot.Mask(st.AppToken)},
 		Manifest: string(slackbot.ManifestJSON(s.Config.BaseURL, env.Command, st.SocketMode()))}
