@@ -167,5 +167,10 @@ func TestReportMergedThroughTheDesk(t *testing.T) {
 			c.Resolution.Count != 0 || c.SLAResolution != (report.Attainment{}) || c.FirstResponse.Count != 1 {
 			t.Errorf("%+v", c)
 		}
+		// The merge's note does not answer the survivor's requester: its first response is the
+		// technician's reply, 1 h 07 after it came in, not the merge 7 minutes after.
+		if c.FirstResponse.Median != 67*time.Minute {
+			t.Errorf("first response %v, want 1h07m (the reply, not the merge note)", c.FirstResponse.Median)
+		}
 	})
 }

@@ -34,7 +34,7 @@ func TestListFollowed(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := list(o.zoe)
-		if len(got) != 1 || got[0].Number != target.Number || got[0].Yours != dup.Number || got[0].Status != request.StatusOpen {
+		if len(got) != 1 || got[0].Number != target.Number || got[0].Yours != dup.Number || got[0].Status != request.StatusNew {
 			t.Fatalf("Zoé follows %+v; want %d, hers %d", got, target.Number, dup.Number)
 		}
 		if got := list(o.helene); len(got) != 0 {

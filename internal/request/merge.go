@@ -98,9 +98,10 @@ func (k *Desk) merge(ctx context.Context, tx *sql.Tx, v Viewer, dup Request, int
 		return Request{}, err
 	}
 
-	// The note naming the duplicate goes the way of any reply, so the hooks hear of it.
+	// The note naming the duplicate goes the way of any reply, so the hooks hear of it, but it
+	// does not answer the target's requester: no first response, no "open".
 	sameRequester := dup.RequesterID == target.RequesterID
-	if _, err := k.reply(ctx, tx, v, target, mergeNote(dup, sameRequester), dup.Confidential || target.Confidential, Web); err != nil {
+	if _, err := k.post(ctx, tx, v, target, mergeNote(dup, sameRequester), dup.Confidential || target.Confidential, Web, false); err != nil {
 		return Request{}, err
 	}
 	if err := k.copyConversation(ctx, tx, dup, target, !sameRequester); err != nil {

@@ -42,8 +42,8 @@ func TestMergeFoldsADuplicateIntoItsTarget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if after.Number != target.Number || after.Status != request.StatusOpen {
-			t.Fatalf("the target is answered by the merge note: %+v", after)
+		if after.Number != target.Number || after.Status != request.StatusNew || after.FirstResponseAt != nil {
+			t.Fatalf("the merge note does not answer the target (still new, no first response): %+v", after)
 		}
 		merged, _ := o.desk.Get(ctx, o.camille, dup.Number)
 		if merged.Status != request.StatusClosed || merged.MergedIntoID != target.ID {

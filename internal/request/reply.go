@@ -49,6 +49,14 @@ func (k *Desk) Reply(ctx context.Context, v Viewer, number int64, body string, i
 // It does not check that v may see r: Reply does, and an incident's replies reach every linked
 // request whoever sees them.
 func (k *Desk) reply(ctx context.Context, tx *sql.Tx, v Viewer, r Request, body string, internal bool, channel Channel) (Message, error) {
+	return k.post(ctx, tx, v, r, body, internal, channel, true)
+}
+
+// post is reply, where answer says whether the message answers the requester. A message the
+// desk writes about the request rather than to its need (the note naming a merged duplicate)
+// is not an answer: it neither takes a new request to "open" nor counts as its first response,
+// which would flatter the reports' times and SLA.
+func (k *Desk) post(ctx context.Context, tx *sql.Tx, v Viewer, r Request, body string, internal bool, channel Channel, answer bool) (Message, error) {
 	var m Message
 	if r.Status == StatusClosed {
 		return m, ErrClosed
@@ -78,10 +86,10 @@ func (k *Desk) reply(ctx context.Context, tx *sql.Tx, v Viewer, r Request, body 
 	switch {
 	case isRequester && (r.Status == StatusWaitingRequester || r.Status == StatusResolved):
 		next.Status = StatusOpen
-	case !isRequester && !internal && r.Status == StatusNew:
+	case answer && !isRequester && !internal && r.Status == StatusNew:
 		next.Status = StatusOpen
 	}
-	if !isRequester && !internal && r.FirstResponseAt == nil {
+	if answer && !isRequester && !internal && r.FirstResponseAt == nil {
 		if _, err := tx.ExecContext(ctx, k.q.Get("first-response"), r.ID, now); err != nil {
 			return m, err
 		}
