@@ -154,7 +154,9 @@ func (a *App) holdSocket(ctx context.Context, set Settings) (changed bool, err e
 	for {
 		select {
 		case err := <-runErr:
-			if errors.Is(err, context.Canceled) {
+			if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+				// Stopped on purpose (shutdown, new tokens, lease lost): whatever the client
+				// says as it closes (a websocket error, say) is not a failure to show.
 				err = nil
 			}
 			if err != nil {
@@ -182,7 +184,8 @@ func (a *App) dispatchSocket(ctx context.Context, client *socketmode.Client, evt
 		a.socketEnded(ctx) // a reconnection: not connected until Slack says hello again
 		return
 	case socketmode.EventTypeConnectionError:
-		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil {
+		// An error while stopping on purpose (a cancelled call) is no failure to show.
+		if e, ok := evt.Data.(*slack.ConnectionErrorEvent); ok && e.ErrorObj != nil && ctx.Err() == nil {
 			a.socketFailed(ctx, e.ErrorObj)
 		}
 		return
