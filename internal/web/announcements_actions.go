@@ -43,6 +43,11 @@ func (s *Server) announceRemind(w http.ResponseWriter, r *http.Request) error {
 		s.setFlash(w, "error", p.T("announcecompose.flash.not_sent"))
 	case err != nil:
 		return announceErr(err)
+	case n == 0 && a.Status == announce.StatusSending:
+		// Only those a Slack message or an email reached can be reminded.
+		s.setFlash(w, "info", p.T("announcecompose.flash.remind_still_sending"))
+	case n == 0 && a.Counts.Acknowledged < a.Counts.Recipients:
+		s.setFlash(w, "info", p.T("announcecompose.flash.remind_portal_only"))
 	case n == 0:
 		s.setFlash(w, "info", p.T("announcecompose.flash.nobody_to_remind"))
 	default:

@@ -17,6 +17,7 @@ import (
 	"majordome/internal/article"
 	"majordome/internal/auth"
 	"majordome/internal/people"
+	"majordome/internal/testutil"
 )
 
 // office is a company for the announcement pages: Camille (admin) and Jérôme (agent) write;
@@ -308,7 +309,20 @@ func TestComposerAnnouncementPageBreakdownsRemindExport(t *testing.T) {
 	box := o.mailbox()
 	id := o.send(o.camille, compose("Charte télétravail", url.Values{"sites": {"Paris"}, "importance": {"action"},
 		"channels": {"portal", "email"}}))
-	o.until("the emails are sent", func() bool { return o.get(id).Counts.Sent == 3 })
+	// Sent by email, not only shown on the portal (which counts as sent at once): only those
+	// an email reached can be reminded.
+	o.until("the emails are sent", func() bool {
+		list, _, err := o.e.App.Announce.Recipients(ctx, id, announce.RecipientFilter{})
+		if err != nil || len(list) != 3 {
+			return false
+		}
+		for _, r := range list {
+			if r.Channels["email"] != "sent" {
+				return false
+			}
+		}
+		return true
+	})
 	if err := o.e.App.Announce.Acknowledge(ctx, id, o.person["Zoé"], announce.ChannelPortal); err != nil {
 		t.Fatal(err)
 	}
@@ -381,10 +395,14 @@ type mailbox struct {
 	mu       sync.Mutex
 	sent     map[int64]int
 	reminded map[int64]bool
+	hold     chan struct{} // when set, each delivery waits for it to close
 }
 
-func (o *office) mailbox() *mailbox {
-	m := &mailbox{sent: map[int64]int{}, reminded: map[int64]bool{}}
+func (o *office) mailbox() *mailbox { return o.heldMailbox(nil) }
+
+// heldMailbox is a mailbox whose deliveries wait until hold closes (nil: none wait).
+func (o *office) heldMailbox(hold chan struct{}) *mailbox {
+	m := &mailbox{sent: map[int64]int{}, reminded: map[int64]bool{}, hold: hold}
 	o.e.App.Announce.AddDeliverer(m)
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -395,7 +413,14 @@ func (o *office) mailbox() *mailbox {
 
 func (m *mailbox) Channel() string     { return announce.ChannelEmail }
 func (m *mailbox) Rate() announce.Rate { return announce.Rate{N: 1000, Per: time.Second} }
-func (m *mailbox) Deliver(_ context.Context, a announce.Announcement, r announce.Recipient) (string, error) {
+func (m *mailbox) Deliver(ctx context.Context, a announce.Announcement, r announce.Recipient) (string, error) {
+	if m.hold != nil {
+		select {
+		case <-m.hold:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sent[r.PersonID]++
@@ -416,14 +441,10 @@ func (m *mailbox) remindedTo() map[int64]bool {
 	return maps.Clone(m.reminded)
 }
 
-// until polls cond (the job queue works in the background) for a few seconds.
+// until polls cond (the job queue works in the background).
 func (o *office) until(what string, cond func() bool) {
 	o.e.t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			o.e.t.Fatalf("still waiting for %s", what)
-		}
-	}
+	testutil.Eventually(o.e.t, what, cond)
 }
 
 func contains(list []string, s string) bool {
@@ -552,5 +573,38 @@ func TestComposerSpeaksEnglish(t *testing.T) {
 			t.Errorf("%s in English lacks %q", path, want)
 		}
 		noAnnounceKeys(t, page)
+	}
+}
+
+// Remind says why nobody was reminded: the messages are still going out, or those who have not
+// confirmed only got it on the portal, or everyone has confirmed.
+func TestAnnouncementRemindSaysWhyNobodyWasReminded(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	hold := make(chan struct{})
+	o.heldMailbox(hold)
+	flash := func(id int64) string {
+		t.Helper()
+		if res := o.camille.post(fmt.Sprintf("/announcements/remind/%d", id), nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("remind answered %d", res.StatusCode)
+		}
+		return text(o.camille.get(fmt.Sprintf("/announcements/%d", id)))
+	}
+	byEmail := o.send(o.camille, compose("Charte télétravail", url.Values{"channels": {"portal", "email"}}))
+	if got := flash(byEmail); !strings.Contains(got, "Elle part encore") {
+		t.Errorf("while the emails wait: %s", got)
+	}
+	close(hold)
+	portalOnly := o.send(o.camille, compose("Exercice incendie", nil))
+	if got := flash(portalOnly); !strings.Contains(got, "ne l'ont reçue que sur le portail") {
+		t.Errorf("portal only: %s", got)
+	}
+	for _, name := range []string{"Zoé", "Hélène"} {
+		if err := o.e.App.Announce.Acknowledge(ctx, portalOnly, o.person[name], announce.ChannelPortal); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := flash(portalOnly); !strings.Contains(got, "Tout le monde a déjà confirmé") {
+		t.Errorf("everyone confirmed: %s", got)
 	}
 }
