@@ -69,7 +69,7 @@ func checkReport(t *testing.T, rep *Report, o options) {
 	}
 }
 
-// engines are the databases a test runs on: a fresh SQLite file, and a fresh PostgreSQL schema
+// engines are the databases a test runs on: a fresh SQLite file, and a fresh PostgreSQL database
 // when MAJORDOME_TEST_PG is set.
 var engines = []struct {
 	name string

@@ -23,7 +23,7 @@ func TestMigrationTurnsMacrosIntoReplyTemplates(t *testing.T) {
 			dsn := filepath.Join(t.TempDir(), "majordome.db")
 			gd := goose.DialectSQLite3
 			if dialect == db.Postgres {
-				dsn, gd = testutil.PostgresDSN(t), goose.DialectPostgres
+				dsn, gd = testutil.PostgresEmptyDSN(t), goose.DialectPostgres
 			}
 			d, err := db.Open(ctx, dsn)
 			if err != nil {

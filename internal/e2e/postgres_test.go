@@ -15,7 +15,7 @@ import (
 // two instances on one database, started at the same moment. Everything that must be shared
 // lives in the database (STYLE.md, habit 13), so what one instance does, the other sees.
 func TestTwoInstancesShareOnePostgreSQL(t *testing.T) {
-	dsn := testutil.PostgresDSN(t)
+	dsn := testutil.PostgresEmptyDSN(t)
 	settings := func() map[string]string {
 		return map[string]string{"MAJORDOME_DB": dsn, "MAJORDOME_DATA": t.TempDir(), "MAJORDOME_ADDR": "127.0.0.1:0"}
 	}

@@ -1,22 +1,18 @@
 // Package testutil gives tests a real, migrated database: SQLite always, PostgreSQL when the test
-// run provides one (./scripts/test does), each test in its own empty database or schema.
+// run provides one (./scripts/test does), each test in a database of its own. Both engines copy
+// a template migrated once per set of migrations instead of migrating for every test.
 package testutil
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"majordome/internal/db"
-	"majordome/internal/testenv"
 )
 
 // Quiet is a logger that drops everything, for tests.
@@ -106,43 +102,6 @@ func loadSQLiteTemplate() ([]byte, error) {
 		}
 	}
 	return b, nil
-}
-
-// Postgres returns a migrated PostgreSQL database in a schema of its own, dropped at the end of
-// the test. Without a test server it skips (or fails under ./scripts/test).
-func Postgres(t testing.TB) *db.DB {
-	t.Helper()
-	return open(t, PostgresDSN(t))
-}
-
-// PostgresDSN creates an empty schema on the test server and returns a URL whose connections
-// use it; the schema is dropped at the end of the test.
-func PostgresDSN(t testing.TB) string {
-	t.Helper()
-	base := testenv.PostgresURL(t)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create test schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
 
 func open(t testing.TB, dsn string) *db.DB {
