@@ -327,7 +327,13 @@ func (k *Desk) Attachments(ctx context.Context, v Viewer, r Request) ([]Attachme
 	if !v.CanSee(r) {
 		return nil, ErrNotFound
 	}
-	rows, err := k.db.R.QueryContext(ctx, k.q.Get("attachments"), r.ID, v.IsAgent())
+	return k.attachments(ctx, k.db.R, r, v.IsAgent(), nil)
+}
+
+// attachments lists r's files, those of internal notes too when notes is set, keeping those keep
+// accepts (nil: all), oldest first.
+func (k *Desk) attachments(ctx context.Context, q queryer, r Request, notes bool, keep func(Attachment) bool) ([]Attachment, error) {
+	rows, err := q.QueryContext(ctx, k.q.Get("attachments"), r.ID, notes)
 	if err != nil {
 		return nil, fmt.Errorf("request: attachments of #%d: %w", r.Number, err)
 	}
@@ -338,7 +344,9 @@ func (k *Desk) Attachments(ctx context.Context, v Viewer, r Request) ([]Attachme
 		if err != nil {
 			return nil, fmt.Errorf("request: attachments of #%d: %w", r.Number, err)
 		}
-		out = append(out, a)
+		if keep == nil || keep(a) {
+			out = append(out, a)
+		}
 	}
 	return out, rows.Err()
 }

@@ -27,22 +27,7 @@ func (k *Desk) replyFiles(ctx context.Context, q queryer, r Request, replies []M
 	for _, m := range replies {
 		ids[m.ID] = true
 	}
-	rows, err := q.QueryContext(ctx, k.q.Get("attachments"), r.ID, false)
-	if err != nil {
-		return nil, fmt.Errorf("request: attachments of #%d: %w", r.Number, err)
-	}
-	defer rows.Close()
-	var out []Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("request: attachments of #%d: %w", r.Number, err)
-		}
-		if ids[a.MessageID] {
-			out = append(out, a)
-		}
-	}
-	return out, rows.Err()
+	return k.attachments(ctx, q, r, false, func(a Attachment) bool { return ids[a.MessageID] })
 }
 
 // FollowedAttachment returns file id of request number with its bytes, for v who follows the

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"majordome/internal/httpx"
 	"majordome/internal/request"
 )
 
@@ -50,18 +49,5 @@ func (s *Server) portalFollowedAttachment(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	a, data, err := s.Requests.FollowedAttachment(r.Context(), v, n, id)
-	if errors.Is(err, request.ErrAttachmentNotFound) {
-		return errNotFound
-	}
-	if err != nil {
-		return err
-	}
-	httpx.ServeDownload(w, r, httpx.Download{Name: a.Filename, ContentType: a.ContentType, SHA256: a.SHA256,
-		ModTime: a.CreatedAt, Data: data, Inline: a.IsImage()})
-	return nil
+	return s.serveAttachment(w, r, v, n, s.Requests.FollowedAttachment)
 }

@@ -136,11 +136,17 @@ func (s *Server) portalAttachment(w http.ResponseWriter, r *http.Request) error 
 // sendAttachment serves file {id} of request n to v: images shown, everything else saved, as
 // the stored type and never sniffed. A file v may not see does not exist.
 func (s *Server) sendAttachment(w http.ResponseWriter, r *http.Request, v request.Viewer, n int64) error {
+	return s.serveAttachment(w, r, v, n, s.Requests.Attachment)
+}
+
+// serveAttachment serves file {id} of request n as fetch gives it to v (sendAttachment's rules).
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, v request.Viewer, n int64,
+	fetch func(ctx context.Context, v request.Viewer, number, id int64) (request.Attachment, []byte, error)) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	a, data, err := s.Requests.Attachment(r.Context(), v, n, id)
+	a, data, err := fetch(r.Context(), v, n, id)
 	if errors.Is(err, request.ErrAttachmentNotFound) {
 		return errNotFound
 	}
