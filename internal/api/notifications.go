@@ -77,13 +77,7 @@ func (s *server) notificationList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var numbers []int64
-	for _, n := range in.Items {
-		numbers = append(numbers, n.RequestNumber)
-		for _, it := range n.Items {
-			numbers = append(numbers, it.RequestNumber)
-		}
-	}
+	numbers := in.RequestNumbers()
 	visible, err := s.visible(ctx, m, numbers)
 	if err != nil {
 		return err

@@ -13,6 +13,19 @@ type Inbox struct {
 	NextCursor int64 // pass as ListOptions.Before for the next page; 0 at the end
 }
 
+// RequestNumbers lists the requests the page's notifications are about, a focus batch's items
+// included (with 0 for those about no request), for the caller to check which its reader may see.
+func (in Inbox) RequestNumbers() []int64 {
+	var numbers []int64
+	for _, n := range in.Items {
+		numbers = append(numbers, n.RequestNumber)
+		for _, it := range n.Items {
+			numbers = append(numbers, it.RequestNumber)
+		}
+	}
+	return numbers
+}
+
 // ListOptions page through the inbox.
 type ListOptions struct {
 	Limit  int   // default 50, at most 200

@@ -57,13 +57,7 @@ func (s *Server) notificationsPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	var numbers []int64
-	for _, n := range in.Items {
-		numbers = append(numbers, n.RequestNumber)
-		for _, it := range n.Items {
-			numbers = append(numbers, it.RequestNumber)
-		}
-	}
+	numbers := in.RequestNumbers()
 	v, err := s.viewer(r)
 	if err != nil {
 		return err
