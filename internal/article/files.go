@@ -57,9 +57,14 @@ func (s *Service) AddFile(ctx context.Context, v Viewer, a Article, f Upload) (F
 
 // Files lists the files of a, oldest first.
 func (s *Service) Files(ctx context.Context, a Article) ([]File, error) {
-	rows, err := s.db.R.QueryContext(ctx, s.q.Get("files"), a.ID)
+	return s.filesOf(ctx, s.db.R, a.ID)
+}
+
+// filesOf lists the files of article id through q (the pool, or a transaction), oldest first.
+func (s *Service) filesOf(ctx context.Context, q queryer, id int64) ([]File, error) {
+	rows, err := q.QueryContext(ctx, s.q.Get("files"), id)
 	if err != nil {
-		return nil, fmt.Errorf("article: files of %s: %w", a.Slug, err)
+		return nil, fmt.Errorf("article: files of %d: %w", id, err)
 	}
 	defer rows.Close()
 	var out []File

@@ -129,18 +129,5 @@ func sameFile(files []File, f Upload) (int64, bool) {
 }
 
 func (s *Service) filesTx(ctx context.Context, tx *sql.Tx, articleID int64) ([]File, error) {
-	rows, err := tx.QueryContext(ctx, s.q.Get("files"), articleID)
-	if err != nil {
-		return nil, fmt.Errorf("article: files of %d: %w", articleID, err)
-	}
-	defer rows.Close()
-	var out []File
-	for rows.Next() {
-		f, err := scanFile(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return s.filesOf(ctx, tx, articleID)
 }
