@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"majordome/internal/civil"
+	"majordome/internal/db"
 	"majordome/internal/jobs"
 	"majordome/internal/notify"
 )
@@ -69,21 +70,8 @@ func (s *Service) RunReminders(ctx context.Context) (int, error) {
 	tomorrow := addDays(today, 1)
 	done := 0
 	for {
-		rows, err := s.db.R.QueryContext(ctx, s.q.Get("reminders-due"), today.String(), tomorrow.String(), reminderBatch)
+		ids, err := db.Column[int64](ctx, s.db.R, s.q.Get("reminders-due"), today.String(), tomorrow.String(), reminderBatch)
 		if err != nil {
-			return done, fmt.Errorf("checklist: reminders: %w", err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return done, fmt.Errorf("checklist: reminders: %w", err)
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return done, fmt.Errorf("checklist: reminders: %w", err)
 		}
 		for _, id := range ids {
@@ -151,20 +139,11 @@ func (s *Service) recipients(ctx context.Context, tx *sql.Tx, k RunTask) ([]int6
 	if k.OwnerTeamID == 0 {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, s.q.Get("team-accounts"), k.OwnerTeamID)
+	out, err := db.Column[int64](ctx, tx, s.q.Get("team-accounts"), k.OwnerTeamID)
 	if err != nil {
 		return nil, fmt.Errorf("checklist: team accounts: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("checklist: team accounts: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func (s *Service) runTitle(ctx context.Context, id int64) (string, error) {

@@ -56,22 +56,17 @@ func (d *DB) upToDate(ctx context.Context) bool {
 		}
 		want[v] = true
 	}
-	rows, err := d.W.QueryContext(ctx, "SELECT version_id FROM goose_db_version WHERE is_applied")
+	applied, err := Column[int64](ctx, d.W, "SELECT version_id FROM goose_db_version WHERE is_applied")
 	if err != nil {
 		return false
 	}
-	defer rows.Close()
 	got := map[int64]bool{}
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return false
-		}
+	for _, v := range applied {
 		if v != 0 { // goose's own first row
 			got[v] = true
 		}
 	}
-	if rows.Err() != nil || len(got) != len(want) {
+	if len(got) != len(want) {
 		return false
 	}
 	for v := range want {

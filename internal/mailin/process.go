@@ -10,6 +10,7 @@ import (
 
 	"majordome/internal/audit"
 	"majordome/internal/auth"
+	"majordome/internal/db"
 	"majordome/internal/people"
 	"majordome/internal/request"
 	"majordome/internal/valid"
@@ -365,22 +366,9 @@ func (s *Service) tellAdmins(ctx context.Context, tx *sql.Tx, kind string, param
 	if s.Notify == nil {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, s.q.Get("admins"))
+	ids, err := db.Column[int64](ctx, tx, s.q.Get("admins"))
 	if err != nil {
 		return fmt.Errorf("mailin: admins: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	for _, id := range ids {
 		if _, err := s.Notify.Send(ctx, tx, notifyNotification(id, kind, params)); err != nil {

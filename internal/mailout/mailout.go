@@ -138,18 +138,9 @@ func (s *Service) RequestByMessageID(ctx context.Context, messageID string) (num
 
 // incomingIDs returns the Message-IDs the requester sent on request number, oldest first.
 func (s *Service) incomingIDs(ctx context.Context, number int64) ([]string, error) {
-	rows, err := s.db.R.QueryContext(ctx, s.q.Get("thread-incoming"), number)
+	ids, err := db.Column[string](ctx, s.db.R, s.q.Get("thread-incoming"), number)
 	if err != nil {
 		return nil, fmt.Errorf("mailout: thread of %d: %w", number, err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/db"
 )
 
 // A follower is the requester of a duplicate merged into a request (merge.go): their own
@@ -162,18 +163,9 @@ func (k *Desk) portalTarget(ctx context.Context, q queryer, v Viewer, r Request)
 
 // numbers runs query name with args and reads one request number a row.
 func (k *Desk) numbers(ctx context.Context, q queryer, name string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, k.q.Get(name), args...)
+	out, err := db.Column[int64](ctx, q, k.q.Get(name), args...)
 	if err != nil {
 		return nil, fmt.Errorf("request: %s: %w", name, err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("request: %s: %w", name, err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }

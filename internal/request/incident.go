@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/db"
 	"majordome/internal/valid"
 )
 
@@ -191,22 +192,9 @@ func (k *Desk) Incident(ctx context.Context, v Viewer, id int64) (IncidentDetail
 
 // linked reads every request linked to incident id, whoever may see them, by number.
 func (k *Desk) linked(ctx context.Context, q queryer, id int64) ([]Request, error) {
-	rows, err := q.QueryContext(ctx, k.q.Get("incident-request-ids"), id)
+	ids, err := db.Column[int64](ctx, q, k.q.Get("incident-request-ids"), id)
 	if err != nil {
 		return nil, fmt.Errorf("request: linked requests: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, rid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return k.byIDs(ctx, q, ids)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/db"
 	"majordome/internal/valid"
 )
 
@@ -267,22 +268,9 @@ func (k *Desk) Links(ctx context.Context, v Viewer, r Request) (Links, error) {
 			return l, fmt.Errorf("request: merged into: %w", err)
 		}
 	}
-	rows, err := q.QueryContext(ctx, k.q.Get("merged-from-ids"), r.ID)
+	ids, err := db.Column[int64](ctx, q, k.q.Get("merged-from-ids"), r.ID)
 	if err != nil {
 		return l, fmt.Errorf("request: merged from: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return l, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return l, err
 	}
 	from, err := k.byIDs(ctx, q, ids)
 	if err != nil {

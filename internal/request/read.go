@@ -11,6 +11,7 @@ import (
 
 	"majordome/internal/audit"
 	"majordome/internal/civil"
+	"majordome/internal/db"
 )
 
 func scanRequest(sc interface{ Scan(...any) error }) (Request, error) {
@@ -53,19 +54,12 @@ func (k *Desk) get(ctx context.Context, q queryer, number int64) (Request, error
 	if err != nil {
 		return r, fmt.Errorf("request: get #%d: %w", number, err)
 	}
-	rows, err := q.QueryContext(ctx, k.q.Get("tags"), r.ID)
+	tags, err := db.Column[string](ctx, q, k.q.Get("tags"), r.ID)
 	if err != nil {
 		return r, fmt.Errorf("request: tags: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return r, err
-		}
-		r.Tags = append(r.Tags, t)
-	}
-	return r, rows.Err()
+	r.Tags = append(r.Tags, tags...)
+	return r, nil
 }
 
 // CanSee reports whether v may see r: its requester, admins, and for a request that is not
@@ -333,21 +327,13 @@ func (k *Desk) siteFilter(ctx context.Context, f Filter) (func(Request) bool, er
 	if f.SiteID == 0 {
 		return func(Request) bool { return true }, nil
 	}
-	rows, err := k.db.R.QueryContext(ctx, k.q.Get("queue-site-people"), f.SiteID)
+	ids, err := db.Column[int64](ctx, k.db.R, k.q.Get("queue-site-people"), f.SiteID)
 	if err != nil {
 		return nil, fmt.Errorf("request: site people: %w", err)
 	}
-	defer rows.Close()
-	people := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("request: site people: %w", err)
-		}
+	people := make(map[int64]bool, len(ids))
+	for _, id := range ids {
 		people[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("request: site people: %w", err)
 	}
 	return func(r Request) bool { return people[r.RequesterID] }, nil
 }

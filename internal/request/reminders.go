@@ -8,6 +8,7 @@ import (
 
 	"majordome/internal/audit"
 	"majordome/internal/calendar"
+	"majordome/internal/db"
 	"majordome/internal/i18n"
 	"majordome/internal/jobs"
 )
@@ -101,20 +102,11 @@ func (k *Desk) RunReminders(ctx context.Context, cat *i18n.Catalog) (Reminders, 
 }
 
 func (k *Desk) remindersDue(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := k.db.W.QueryContext(ctx, k.q.Get("reminder-due"), now, reminderBatch)
+	out, err := db.Column[int64](ctx, k.db.W, k.q.Get("reminder-due"), now, reminderBatch)
 	if err != nil {
 		return nil, fmt.Errorf("request: reminders due: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("request: reminders due: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // remind takes request number's next step, if its time has come: the reminder, or the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"majordome/internal/db"
 	"majordome/internal/search"
 )
 
@@ -145,20 +146,10 @@ func (k *Desk) Reindex(ctx context.Context) (int, error) {
 	if k.search == nil {
 		return 0, nil
 	}
-	rows, err := k.db.R.QueryContext(ctx, k.q.Get("all-numbers"))
+	numbers, err := db.Column[int64](ctx, k.db.R, k.q.Get("all-numbers"))
 	if err != nil {
 		return 0, err
 	}
-	var numbers []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		numbers = append(numbers, n)
-	}
-	rows.Close()
 	for start := 0; start < len(numbers); start += 500 {
 		batch := numbers[start:min(start+500, len(numbers))]
 		if err := k.db.Tx(ctx, func(tx *sql.Tx) error {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"majordome/internal/audit"
+	"majordome/internal/db"
 	"majordome/internal/jobs"
 )
 
@@ -62,20 +63,11 @@ func (k *Desk) CheckSLAs(ctx context.Context) (int, error) {
 }
 
 func (k *Desk) slaDue(ctx context.Context, now time.Time) ([]int64, error) {
-	rows, err := k.db.W.QueryContext(ctx, k.q.Get("sla-due"), now, slaCheckBatch)
+	out, err := db.Column[int64](ctx, k.db.W, k.q.Get("sla-due"), now, slaCheckBatch)
 	if err != nil {
 		return nil, fmt.Errorf("request: sla due: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var n int64
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("request: sla due: %w", err)
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // checkSLA brings one request's notified state up to date, and reports whether it notified.
