@@ -33,7 +33,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	defer a.Close()
 	if *withDemo {
-		n, err := demo.Fill(ctx, a.People)
+		n, err := demo.Fill(ctx, demo.Services{DB: a.DB, Audit: a.Audit, People: a.People, Auth: a.Auth, Search: a.Search})
 		if err != nil {
 			return fmt.Errorf("demo company: %w", err)
 		}

@@ -21,14 +21,32 @@ var actor = audit.Actor{Kind: "system", Name: "Majordome (démo)"}
 // Fill creates the demo company when the directory is empty and returns how many people it
 // created (0 when there were people already).
 //
-// It goes through the directory's public API only: the sites first, so that Strasbourg gets its
+// It goes through the services' public API only: the sites first, so that Strasbourg gets its
 // Alsace-Moselle holidays, then everyone in one import, which is one transaction (all or
-// nothing, and fast: well under a second on SQLite).
-func Fill(ctx context.Context, dir *people.Directory) (int, error) {
-	return fill(ctx, dir, civil.Of(time.Now()))
+// nothing, and fast: well under a second on SQLite). Then the desk's last weeks (history.go),
+// step by step: a failure there leaves the company and the part of the history written.
+func Fill(ctx context.Context, s Services) (int, error) {
+	return fill(ctx, s, time.Now())
 }
 
-func fill(ctx context.Context, dir *people.Directory, today civil.Date) (int, error) {
+func fill(ctx context.Context, s Services, now time.Time) (int, error) {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return 0, fmt.Errorf("demo: %w", err)
+	}
+	n, err := fillPeople(ctx, s.People, civil.Of(now.In(loc)))
+	if err != nil || n == 0 {
+		return n, err
+	}
+	if err := writeHistory(ctx, s, now, loc); err != nil {
+		return n, err
+	}
+	return n, nil
+}
+
+// fillPeople imports the company when the directory is empty and returns how many people it
+// created (0 when there were people already).
+func fillPeople(ctx context.Context, dir *people.Directory, today civil.Date) (int, error) {
 	if empty, err := isEmpty(ctx, dir); err != nil || !empty {
 		return 0, err
 	}

@@ -39,7 +39,7 @@ func TestFillCreatesACompany(t *testing.T) {
 		today := civil.Date{Year: 2026, Month: time.November, Day: 22}
 
 		start := time.Now()
-		n, err := fill(ctx, dir, today)
+		n, err := fillPeople(ctx, dir, today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestFillCreatesACompany(t *testing.T) {
 		}
 
 		// A second call, as on every later start with --demo, leaves the directory alone.
-		again, err := fill(ctx, dir, today)
+		again, err := fillPeople(ctx, dir, today)
 		if err != nil || again != 0 {
 			t.Fatalf("second fill: %d, %v; want 0, nil", again, err)
 		}
@@ -156,11 +156,12 @@ func TestFillCreatesACompany(t *testing.T) {
 // is enough for it to do nothing, and a site the admin made already is kept as it is.
 func TestFillLeavesAUsedDirectoryAlone(t *testing.T) {
 	ctx := context.Background()
-	dir := newDir(t, testutil.SQLite(t))
+	d := testutil.SQLite(t)
+	dir := newDir(t, d)
 	if _, err := dir.Create(ctx, people.Input{FirstName: "Camille", LastName: "Martin", Email: "camille@exemple.fr"}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := Fill(ctx, dir)
+	n, err := Fill(ctx, services(t, d, dir))
 	if err != nil || n != 0 {
 		t.Fatalf("Fill on a used directory: %d, %v; want 0, nil", n, err)
 	}
@@ -173,7 +174,7 @@ func TestFillLeavesAUsedDirectoryAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := Fill(ctx, dir); err != nil || n < 55 {
+	if n, err := fillPeople(ctx, dir, civil.Of(time.Now())); err != nil || n < 55 {
 		t.Fatalf("Fill beside an existing site: %d, %v", n, err)
 	}
 	kept, err := dir.Site(ctx, mine.ID)
