@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,4 +144,44 @@ func TestFillWritesAHistory(t *testing.T) {
 			t.Errorf("the demo made an admin (%v, %v): serve would print no first sign-in link", ok, err)
 		}
 	})
+}
+
+// TestBacklogOnAnyMorning plans the backlog at the awkward hours of the week: the demo opened
+// on a Monday before nine, or a Sunday night, still has its nine requests waiting, filed in
+// the team's working hours of the last two working days, and one urgent request only.
+func TestBacklogOnAnyMorning(t *testing.T) {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	since, _ := civil.Parse("2020-01-06")
+	persons := []people.Person{{ID: 1, FirstName: "Zoé", LastName: "Thomas", Email: "zoe.thomas@sentier.co",
+		Team: "Ventes", Site: lyon, Active: true, StartDate: since}}
+	for _, now := range []time.Time{
+		time.Date(2026, time.November, 23, 6, 55, 0, 0, paris),  // Monday, before the team arrives
+		time.Date(2026, time.November, 23, 9, 0, 0, 0, paris),   // Monday, the team just in
+		time.Date(2026, time.November, 22, 23, 30, 0, 0, paris), // Sunday night
+		time.Date(2026, time.November, 22, 15, 0, 0, 0, paris),  // Sunday afternoon
+		time.Date(2026, time.November, 11, 7, 0, 0, 0, paris),   // Wednesday 11 November, a holiday
+	} {
+		hi := &history{rng: rand.New(rand.NewPCG(seed, seed)), end: now.UTC(), loc: paris, persons: persons}
+		hi.backlog()
+		if len(hi.waiting) != backlogSize {
+			t.Errorf("%v: %d requests in the backlog, want %d", now, len(hi.waiting), backlogSize)
+			continue
+		}
+		leaks := 0
+		for _, f := range hi.waiting[1:] {
+			if strings.HasPrefix(f.topic.title, "Fuite") {
+				leaks++
+			}
+		}
+		if leaks > 0 {
+			t.Errorf("%v: %d leaks besides the urgent request: the routing rule makes them urgent too", now, leaks)
+		}
+		for _, s := range hi.steps {
+			local := s.at.In(paris)
+			if s.at.After(now) || !workingDay(civil.Of(local)) || local.Hour() < 8 || local.Hour() >= 19 ||
+				now.Sub(s.at) > 5*24*time.Hour {
+				t.Errorf("%v: a backlog step at %v, want the working hours of the last two working days", now, local)
+			}
+		}
+	}
 }

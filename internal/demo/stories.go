@@ -154,13 +154,28 @@ const backlogSize = 9
 // working days that nobody has handled yet (one of them urgent), and a few answered but still
 // waiting on their requester.
 func (hi *history) backlog() {
+	// The last two working days that have begun: on a Monday at 7:00 (or a Sunday evening),
+	// Thursday's and Friday's, not the weekend's empty hours.
+	local := hi.end.In(hi.loc)
+	from := time.Date(local.Year(), local.Month(), local.Day(), 8, 0, 0, 0, hi.loc)
+	for days := 0; ; from = time.Date(from.Year(), from.Month(), from.Day()-1, 8, 0, 0, 0, hi.loc) {
+		if workingDay(civil.Of(from)) && from.Before(hi.end.Add(-10*time.Minute)) {
+			if days++; days == 2 {
+				break
+			}
+		}
+	}
+	span := hi.end.Sub(from)
 	for tries := 0; tries < 200 && len(hi.waiting) < backlogSize; tries++ {
-		at := hi.end.Add(-hi.between(10*time.Minute, 52*time.Hour))
+		at := hi.end.Add(-hi.between(10*time.Minute, span))
 		if local := at.In(hi.loc); !workingDay(civil.Of(local)) || local.Hour() < 8 || local.Hour() >= 19 {
 			continue
 		}
 		who := hi.askers(civil.Of(at.In(hi.loc)))
 		f := &filed{requester: pick(hi, who), topic: pick(hi, topics), channel: hi.channel()}
+		if len(hi.waiting) > 0 && strings.HasPrefix(f.topic.title, "Fuite") {
+			continue // the rule « Fuite ou dégât des eaux » would make it a second urgent request
+		}
 		if !hi.create(at, f) {
 			continue
 		}
