@@ -230,6 +230,18 @@ func (a *App) postJob(ctx context.Context, payload []byte) error {
 // errHeld is sendRef's answer when another sender holds the ref.
 var errHeld = errors.New("slackbot: message held by another sender")
 
+// errNoParent is send's answer for a thread reply whose parent is not posted yet.
+var errNoParent = errors.New("slackbot: the thread's parent is not posted yet")
+
+// wakeIfParentSent queues ref again when the parent it waits for (parentRef) is posted by now.
+func (a *App) wakeIfParentSent(ctx context.Context, ref, parentRef string) error {
+	_, _, ok, err := a.messageAt(ctx, parentRef)
+	if err != nil || !ok {
+		return err
+	}
+	return a.DB.Tx(ctx, func(tx *sql.Tx) error { return a.wake(ctx, tx, ref) })
+}
+
 // sendRef sends the latest content of one ref now, under its lock. A refusal of Slack's that
 // retrying will not change is recorded, logged and returned (permanent reports it).
 func (a *App) sendRef(ctx context.Context, ref string) error {
@@ -247,14 +259,16 @@ func (a *App) sendRef(ctx context.Context, ref string) error {
 		return errHeld
 	}
 	locked := true
-	defer func() {
+	unlock := func() {
 		if locked {
 			// Detached: the lock must go even when the job was cancelled.
 			uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
 			a.DB.W.ExecContext(uctx, a.q.Get("msg-unlock"), p.Ref, token)
+			locked = false
 		}
-	}()
+	}
+	defer unlock()
 	r, err := a.row(ctx, p.Ref)
 	if err != nil {
 		return err
@@ -272,6 +286,12 @@ func (a *App) sendRef(ctx context.Context, ref string) error {
 	}
 	s := sender{a: a, ref: p.Ref, token: token, bot: set.BotToken, r: r, m: m}
 	done, err := s.send(ctx)
+	if errors.Is(err, errNoParent) {
+		// The parent's record wakes this ref (msg-waiting), but a wake that came while this
+		// sender held the lock found it held and did nothing: once the lock is gone, look again.
+		unlock()
+		return a.wakeIfParentSent(ctx, p.Ref, m.ThreadRef)
+	}
 	if permanent(err) {
 		a.Log.Error("slack message refused: not retried", "ref", p.Ref, "err", err)
 		var rerr error
@@ -321,7 +341,7 @@ func (s *sender) send(ctx context.Context) (done bool, err error) {
 		if !ok {
 			// The parent's record wakes this ref (msg-waiting): nothing to do until then.
 			a.Log.Debug("slack message waits for its thread's parent", "ref", s.ref, "parent", m.ThreadRef)
-			return false, nil
+			return false, errNoParent
 		}
 		channel, threadTS = pch, pts
 	}
