@@ -93,10 +93,7 @@ func (a *App) deflectAction(ctx context.Context, who actor, cb slack.Interaction
 	if err != nil || n <= 0 || slug == "" || a.Articles == nil {
 		return a.notUnderstood(ctx, channel, user)
 	}
-	r, err := a.Desk.Get(ctx, who.Viewer, n)
-	if err == nil && r.RequesterID != who.Viewer.PersonID {
-		err = request.ErrForbidden
-	}
+	_, err = a.ownRequest(ctx, who, n)
 	if err != nil {
 		return a.refuse(ctx, channel, user, who.Lang, err)
 	}

@@ -72,6 +72,16 @@ func (a *App) blockAction(ctx context.Context, cb slack.InteractionCallback, act
 	return a.triageAction(ctx, who, channel, user, cb.TriggerID, act.ActionID, value)
 }
 
+// ownRequest returns request n for its requester who: request.ErrForbidden when who sees it but
+// did not file it (the buttons of a request's DM thread are its requester's).
+func (a *App) ownRequest(ctx context.Context, who actor, n int64) (request.Request, error) {
+	r, err := a.Desk.Get(ctx, who.Viewer, n)
+	if err == nil && r.RequesterID != who.Viewer.PersonID {
+		return request.Request{}, request.ErrForbidden
+	}
+	return r, err
+}
+
 // threadAction answers the buttons of a resolved request's DM thread, for its requester:
 // "C'est réglé", "Toujours un problème" (a modal to say what is wrong, which reopens it) and
 // 👍/👎 (the satisfaction, Desk.Rate). value is "number:resolved at[:score]".
@@ -82,10 +92,7 @@ func (a *App) threadAction(ctx context.Context, who actor, cb slack.InteractionC
 	if err != nil || len(parts) < 2 || (action == actRate) != (len(parts) == 3) {
 		return a.notUnderstood(ctx, channel, user)
 	}
-	r, err := a.Desk.Get(ctx, who.Viewer, n)
-	if err == nil && r.RequesterID != who.Viewer.PersonID {
-		err = request.ErrForbidden
-	}
+	r, err := a.ownRequest(ctx, who, n)
 	if err != nil {
 		return a.refuse(ctx, channel, user, who.Lang, err)
 	}

@@ -152,10 +152,7 @@ func (a *App) settleAction(ctx context.Context, who actor, cb slack.InteractionC
 	if err != nil || n <= 0 {
 		return a.notUnderstood(ctx, channel, user)
 	}
-	r, err := a.Desk.Get(ctx, who.Viewer, n)
-	if err == nil && r.RequesterID != who.Viewer.PersonID {
-		err = request.ErrForbidden
-	}
+	r, err := a.ownRequest(ctx, who, n)
 	if err != nil {
 		return a.refuse(ctx, channel, user, who.Lang, err)
 	}
