@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"path"
 	"strings"
@@ -373,14 +374,8 @@ func (k *Desk) Attachment(ctx context.Context, v Viewer, number, id int64) (Atta
 	if err != nil {
 		return Attachment{}, nil, fmt.Errorf("request: attachment %d: %w", id, err)
 	}
-	if r.Confidential {
-		err := k.db.Tx(ctx, func(tx *sql.Tx) error {
-			return k.audit.Record(ctx, tx, audit.Change{Action: "request.attachment_read", EntityType: "request",
-				EntityID: r.ID, EntityName: r.Ref(), After: map[string]any{"attachment_id": a.ID, "filename": a.Filename}})
-		})
-		if err != nil {
-			return Attachment{}, nil, err
-		}
+	if err := k.auditFileRead(ctx, r, a, nil); err != nil {
+		return Attachment{}, nil, err
 	}
 	return a, data, nil
 }
@@ -394,4 +389,19 @@ func scanAttachment(sc interface{ Scan(...any) error }, extra ...any) (Attachmen
 	err := sc.Scan(dest...)
 	a.MessageID, a.UploaderUserID, a.UploaderPersonID = msg.Int64, user.Int64, person.Int64
 	return a, err
+}
+
+// auditFileRead records the reading of a confidential request's file, as reading the request
+// is; extra adds to what the entry says (who read it as what). Other requests' files are not
+// audited.
+func (k *Desk) auditFileRead(ctx context.Context, r Request, a Attachment, extra map[string]any) error {
+	if !r.Confidential {
+		return nil
+	}
+	after := map[string]any{"attachment_id": a.ID, "filename": a.Filename}
+	maps.Copy(after, extra)
+	return k.db.Tx(ctx, func(tx *sql.Tx) error {
+		return k.audit.Record(ctx, tx, audit.Change{Action: "request.attachment_read", EntityType: "request",
+			EntityID: r.ID, EntityName: r.Ref(), After: after})
+	})
 }

@@ -2,11 +2,8 @@ package request
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-
-	"majordome/internal/audit"
 )
 
 // A follower reads the files the team attached to its public replies on the request they
@@ -59,14 +56,8 @@ func (k *Desk) FollowedAttachment(ctx context.Context, v Viewer, number, id int6
 	if err != nil {
 		return Attachment{}, nil, fmt.Errorf("request: attachment %d: %w", id, err)
 	}
-	if r.Confidential {
-		err := k.db.Tx(ctx, func(tx *sql.Tx) error {
-			return k.audit.Record(ctx, tx, audit.Change{Action: "request.attachment_read", EntityType: "request",
-				EntityID: r.ID, EntityName: r.Ref(), After: map[string]any{"attachment_id": a.ID, "filename": a.Filename, "as": "follower"}})
-		})
-		if err != nil {
-			return Attachment{}, nil, err
-		}
+	if err := k.auditFileRead(ctx, r, a, map[string]any{"as": "follower"}); err != nil {
+		return Attachment{}, nil, err
 	}
 	return a, data, nil
 }
