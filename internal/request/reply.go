@@ -130,11 +130,8 @@ func (k *Desk) Rate(ctx context.Context, v Viewer, number int64, score int, comm
 		if err != nil {
 			return err
 		}
-		if v.PersonID == 0 || v.PersonID != r.RequesterID {
-			if v.CanSee(r) {
-				return ErrForbidden
-			}
-			return ErrNotFound
+		if err := v.mustBeRequester(r); err != nil {
+			return err
 		}
 		if !r.Status.IsDone() {
 			return fmt.Errorf("%w: rate a request once it is resolved", ErrInvalidTransition)

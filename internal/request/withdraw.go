@@ -21,11 +21,8 @@ func (k *Desk) Withdraw(ctx context.Context, v Viewer, number int64, message str
 		if err != nil {
 			return err
 		}
-		if v.PersonID == 0 || v.PersonID != r.RequesterID {
-			if v.CanSee(r) {
-				return ErrForbidden
-			}
-			return ErrNotFound
+		if err := v.mustBeRequester(r); err != nil {
+			return err
 		}
 		if r.Status.IsDone() {
 			return &TransitionError{From: r.Status, To: StatusClosed}
@@ -55,4 +52,16 @@ func (k *Desk) Withdraw(ctx context.Context, v Viewer, number int64, message str
 		return nil
 	})
 	return after, err
+}
+
+// mustBeRequester is nil when v filed r; otherwise ErrForbidden when v may see r, and ErrNotFound
+// when v may not even know it exists. What only a requester does (rate, withdraw) asks it.
+func (v Viewer) mustBeRequester(r Request) error {
+	if v.PersonID != 0 && v.PersonID == r.RequesterID {
+		return nil
+	}
+	if v.CanSee(r) {
+		return ErrForbidden
+	}
+	return ErrNotFound
 }
